@@ -1,0 +1,40 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Shared request guard of the Fawkes plugins (@fawkes/plugin-api-guard-node). */
+  apiGuard?: {
+    /** Largest accepted JSON request body, in bytes or with a unit ("100kb"). Default 100kb. */
+    maxBodySize?: string | number;
+    rateLimit?: {
+      /** Length of one rate-limit window. Default 1 minute. */
+      window?: HumanDuration | string;
+      /** Budget per user entity ref and window. Default 100. */
+      user?: { limit?: number };
+      /** Budget per service principal (token subject) and window. Default 1000. */
+      service?: { limit?: number };
+      /**
+       * Where counters live. Default: memory, unless `backend.cache` is a Redis store,
+       * whose connection is then reused so that every replica shares one budget.
+       */
+      store?:
+        | { type: 'memory' }
+        | {
+            type: 'redis';
+            /**
+             * redis:// or rediss:// URL.
+             * @visibility secret
+             */
+            connection: string;
+            /** Key prefix. Default "fawkes:api-guard:". */
+            prefix?: string;
+            /** Longest a Redis command may take before the request fails. Default 500 ms. */
+            commandTimeout?: HumanDuration | string;
+          };
+      /**
+       * What happens to a request when the store cannot answer (Redis down or slow):
+       * "deny" answers 503 (default), "allow" lets the request through without counting it.
+       */
+      onStoreError?: 'deny' | 'allow';
+    };
+  };
+}

@@ -1,0 +1,89 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import express, { RequestHandler, Router } from 'express';
+import PromiseRouter from 'express-promise-router';
+import { setCaller, toCaller } from './caller';
+import { createErrorRenderer, notFoundHandler } from './errors/renderError';
+import { createRateLimiters, RateLimiters } from './rateLimit/createRateLimiters';
+import { readRateLimitConfig } from './rateLimit/readRateLimitConfig';
+
+/** The guard a plugin puts in front of its routes. */
+export interface ApiGuard {
+  /**
+   * Mounts the plugin's router behind the guard on the plugin's `httpRouter`: every route
+   * is authenticated (user session or service token), charged to the caller's rate-limit
+   * budget, parsed as JSON within the size cap, and every error — 401 and 429 included —
+   * is rendered as `{"error": "..."}`. This is the only way the plugins add routes.
+   */
+  mount(router: Router): void;
+}
+
+/** The process-wide half of the guard: one set of budgets shared by every plugin. */
+export const apiGuardRateLimitServiceRef = createServiceRef<RateLimiters>({
+  id: 'fawkes.api-guard.rate-limits',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+        lifecycle: coreServices.rootLifecycle,
+      },
+      factory({ config, logger, lifecycle }) {
+        const rateLimitConfig = readRateLimitConfig(config);
+        const guardLogger = logger.child({ service: 'api-guard' });
+        const limiters = createRateLimiters(rateLimitConfig, guardLogger);
+        lifecycle.addShutdownHook(() => limiters.close());
+        guardLogger.info(
+          `Per-principal rate limits: users ${rateLimitConfig.userLimit}, services ${rateLimitConfig.serviceLimit} per ${rateLimitConfig.windowMs / 1000}s, ${rateLimitConfig.store.type} store`,
+        );
+        return limiters;
+      },
+    }),
+});
+
+/** The guard for one plugin; depend on it with `deps: { guard: apiGuardServiceRef }`. */
+export const apiGuardServiceRef = createServiceRef<ApiGuard>({
+  id: 'fawkes.api-guard',
+  scope: 'plugin',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
+        limits: apiGuardRateLimitServiceRef,
+      },
+      factory({ config, httpAuth, httpRouter, logger, limits }): ApiGuard {
+        const maxBodySize = config.getOptional<string | number>('apiGuard.maxBodySize') ?? '100kb';
+
+        const authenticate: RequestHandler = async (req, _res, next) => {
+          const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+          setCaller(req, toCaller(credentials));
+          next();
+        };
+
+        return {
+          mount(router) {
+            // The guard authenticates itself so that 401s carry the API document's body;
+            // Backstage's own barrier would answer first with its different shape.
+            httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+            const guarded = PromiseRouter();
+            guarded.use(authenticate);
+            guarded.use(limits.middleware);
+            guarded.use(express.json({ limit: maxBodySize }));
+            guarded.use(router);
+            guarded.use(notFoundHandler);
+            guarded.use(createErrorRenderer(logger));
+            httpRouter.use(guarded);
+          },
+        };
+      },
+    }),
+});

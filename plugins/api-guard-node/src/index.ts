@@ -1,0 +1,20 @@
+/**
+ * Shared request guard of the Fawkes Backstage plugins: who is calling, per-principal
+ * rate limits and one error body for everything the plugins answer.
+ *
+ * @packageDocumentation
+ */
+export { apiGuardServiceRef, apiGuardRateLimitServiceRef } from './apiGuardService';
+export type { ApiGuard } from './apiGuardService';
+export { getCaller } from './caller';
+export type { Caller } from './caller';
+export {
+  BadGatewayError,
+  GatewayTimeoutError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+} from './errors/httpErrors';
+export { ValidationError } from './errors/ValidationError';
+export type { ValidationDetail } from './errors/ValidationError';
+export { describeError } from './errors/renderError';
+export type { RateLimiters } from './rateLimit/createRateLimiters';

@@ -1,0 +1,84 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { RedisStore } from 'rate-limit-redis';
+import { createClient } from 'redis';
+
+export interface RedisStores {
+  user: RedisStore;
+  service: RedisStore;
+  close(): Promise<void>;
+}
+
+/**
+ * One Redis connection shared by both budgets. Commands fail fast while the connection is
+ * down (no offline queue) and time out after `commandTimeoutMs`, so a dead or slow Redis
+ * turns into a bounded 503 rather than a hanging request.
+ */
+export function createRedisStores(options: {
+  connection: string;
+  prefix: string;
+  commandTimeoutMs: number;
+  logger: LoggerService;
+}): RedisStores {
+  const { connection, prefix, commandTimeoutMs, logger } = options;
+  const client = createClient({
+    url: connection,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: Math.max(commandTimeoutMs, 1000),
+      reconnectStrategy: retries => Math.min(100 * 2 ** retries, 5000),
+    },
+  });
+
+  let lastLoggedAt = 0;
+  client.on('error', (error: Error) => {
+    // Reconnect attempts raise an error each; one line every 30 s is enough.
+    if (Date.now() - lastLoggedAt > 30_000) {
+      lastLoggedAt = Date.now();
+      logger.warn(`Rate-limit Redis store unavailable: ${error.message}`);
+    }
+  });
+  client.on('ready', () => logger.info('Rate-limit Redis store connected'));
+  client.connect().catch(() => {
+    // Failures are reported by the 'error' listener; the client keeps reconnecting.
+  });
+
+  const sendCommand = async (...args: string[]): Promise<any> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ServiceUnavailableError('Rate limit store did not answer in time')),
+        commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([client.sendCommand(args), timeout]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableError) {
+        throw error;
+      }
+      throw new ServiceUnavailableError('Rate limit store is unavailable');
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const createStore = (kind: string) => {
+    const store = new RedisStore({ sendCommand, prefix: `${prefix}${kind}:` });
+    // The store loads its Lua scripts eagerly and retries on first use; keep a failed
+    // eager load (Redis down at start-up) from surfacing as an unhandled rejection.
+    (store as any).incrementScriptSha?.catch?.(() => {});
+    (store as any).getScriptSha?.catch?.(() => {});
+    return store;
+  };
+
+  return {
+    user: createStore('user'),
+    service: createStore('service'),
+    async close() {
+      if (client.isOpen) {
+        client.destroy();
+      }
+    },
+  };
+}
