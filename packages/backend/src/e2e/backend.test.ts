@@ -27,18 +27,29 @@ describe('packages/backend as a process', () => {
     return body.backstageIdentity.token;
   }
 
+  /** The catalog ingests its locations after start-up; poll until a query returns entities. */
+  async function entitiesEventually(path: string, token: string) {
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const res = await get(path, token);
+      expect(res.status).toBe(200);
+      const entities = await res.json();
+      if (entities.length > 0) {
+        return entities as Array<{ metadata: { name: string } }>;
+      }
+      await new Promise(done => setTimeout(done, 250));
+    }
+    throw new Error(`no entities for ${path}:\n${backend.output()}`);
+  }
+
   it('serves the catalog, with this repository in it, to the dev service token', async () => {
     expect((await get('/api/catalog/entities')).status).toBe(401);
-    const res = await get('/api/catalog/entities?filter=kind=system', serviceToken);
-    expect(res.status).toBe(200);
-    const names = (await res.json()).map((e: { metadata: { name: string } }) => e.metadata.name);
-    expect(names).toContain('fawkes-backstage-plugins');
-  });
+    const systems = await entitiesEventually('/api/catalog/entities?filter=kind=system', serviceToken);
+    expect(systems.map(e => e.metadata.name)).toContain('fawkes-backstage-plugins');
+  }, 60_000);
 
   it('signs in a guest and serves the catalog to that user token', async () => {
     const token = await guestUserToken();
-    const res = await get('/api/catalog/entities?filter=kind=component', token);
-    expect(res.status).toBe(200);
-    expect((await res.json()).length).toBeGreaterThan(0);
-  });
+    const components = await entitiesEventually('/api/catalog/entities?filter=kind=component', token);
+    expect(components.map(e => e.metadata.name)).toContain('my-service');
+  }, 60_000);
 });
