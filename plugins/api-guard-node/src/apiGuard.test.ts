@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { createProbePlugin } from './testing/createProbePlugin';
 
@@ -10,7 +11,7 @@ const alice = mockCredentials.user.header('user:default/alice');
 const bob = mockCredentials.user.header('user:default/bob');
 const ciBot = `Bearer mock-service-token:${JSON.stringify({ sub: 'ci-bot' })}`;
 
-async function startBackend(rateLimit: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+async function startBackend(rateLimit: JsonObject = {}, extra: JsonObject = {}) {
   const { server } = await startTestBackend({
     features: [
       createProbePlugin('probe-a'),

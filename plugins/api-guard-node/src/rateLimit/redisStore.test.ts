@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, Server, Socket } from 'node:net';
+import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { createProbePlugin } from '../testing/createProbePlugin';
 
@@ -17,7 +18,7 @@ if (!redisUrl) {
 
 const alice = mockCredentials.user.header('user:default/alice');
 
-async function startReplica(store: Record<string, unknown>, rateLimit: Record<string, unknown> = {}) {
+async function startReplica(store: JsonObject, rateLimit: JsonObject = {}) {
   const { server } = await startTestBackend({
     features: [
       createProbePlugin('probe'),
@@ -31,7 +32,7 @@ async function startReplica(store: Record<string, unknown>, rateLimit: Record<st
 
 describeWithRedis('api guard with a Redis store', () => {
   it('makes two backend replicas admit exactly the limit of one concurrent burst', async () => {
-    const store = { type: 'redis', connection: redisUrl, prefix: `test:${randomUUID()}:` };
+    const store = { type: 'redis', connection: redisUrl!, prefix: `test:${randomUUID()}:` };
     const [one, two] = await Promise.all([startReplica(store), startReplica(store)]);
     const results = await Promise.all(
       Array.from({ length: 80 }, (_, i) =>
