@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 export interface BackendProcess {
   baseUrl: string;
@@ -34,7 +35,7 @@ export async function startBackendProcess(extraConfig: Record<string, unknown> =
     overrides,
     JSON.stringify({ backend: { baseUrl, listen: { port } }, ...extraConfig }),
   );
-  const packageDir = resolve(__dirname, '../..');
+  const packageDir = resolvePackagePath('backend');
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -52,9 +53,10 @@ export async function startBackendProcess(extraConfig: Record<string, unknown> =
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  child.stdout?.on('data', chunk => (output += chunk));
-  child.stderr?.on('data', chunk => (output += chunk));
+  const chunks: string[] = [];
+  child.stdout?.on('data', chunk => chunks.push(String(chunk)));
+  child.stderr?.on('data', chunk => chunks.push(String(chunk)));
+  const output = () => chunks.join('');
 
   const stop = async () => {
     if (child.exitCode !== null) {
@@ -70,12 +72,12 @@ export async function startBackendProcess(extraConfig: Record<string, unknown> =
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+      throw new Error(`backend exited with ${child.exitCode}:\n${output()}`);
     }
     try {
       const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
       if (res.ok) {
-        return { baseUrl, output: () => output, stop };
+        return { baseUrl, output, stop };
       }
     } catch {
       // not listening yet
@@ -83,5 +85,5 @@ export async function startBackendProcess(extraConfig: Record<string, unknown> =
     await new Promise(done => setTimeout(done, 250));
   }
   await stop();
-  throw new Error(`backend did not become ready within 90 s:\n${output}`);
+  throw new Error(`backend did not become ready within 90 s:\n${output()}`);
 }
