@@ -1,4 +1,4 @@
-import { BackendProcess, startBackendProcess } from './startBackendProcess';
+import { BackendProcess, startBackendProcess } from '@fawkes/e2e-utils';
 
 const serviceToken = 'dev-service-token-change-me';
 

@@ -1,0 +1,2 @@
+export { freePort, startBackendProcess } from './startBackendProcess';
+export type { BackendProcess, StartBackendProcessOptions } from './startBackendProcess';

@@ -1,0 +1,104 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BackendProcess {
+  baseUrl: string;
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartBackendProcessOptions {
+  /** The entry point to run; default `packages/backend/src/index.ts`. */
+  entry?: string;
+  /** Config objects layered, in order, over the repository's app-config.yaml. */
+  config?: Record<string, unknown>[];
+  /** Extra environment for the process. */
+  env?: Record<string, string>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  readyTimeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts a Backstage backend as a real process the way `yarn start` runs it, minus the file
+ * watcher: Node with Backstage's TypeScript loader, the repository's app-config.yaml plus
+ * the given overrides, on a free port. Resolves once the readiness probe answers.
+ */
+export async function startBackendProcess(options: StartBackendProcessOptions = {}): Promise<BackendProcess> {
+  const backendDir = resolvePackagePath('backend');
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const configDir = mkdtempSync(join(tmpdir(), 'fawkes-backend-'));
+  const layers = [{ backend: { baseUrl, listen: { port } } }, ...(options.config ?? [])];
+  const configArgs = layers.flatMap((layer, index) => {
+    const file = join(configDir, `app-config.${index}.yaml`);
+    writeFileSync(file, JSON.stringify(layer));
+    return ['--config', file];
+  });
+
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      options.entry ?? join(backendDir, 'src/index.ts'),
+      '--config',
+      join(backendDir, '../../app-config.yaml'),
+      ...configArgs,
+    ],
+    {
+      cwd: backendDir,
+      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const chunks: string[] = [];
+  child.stdout?.on('data', chunk => chunks.push(String(chunk)));
+  child.stderr?.on('data', chunk => chunks.push(String(chunk)));
+  const output = () => chunks.join('');
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+    const exited = new Promise(done => child.once('exit', done));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`backend exited with ${child.exitCode}:\n${output()}`);
+    }
+    const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`).then(
+      res => res.ok,
+      () => false,
+    );
+    if (ready) {
+      return { baseUrl, pid: child.pid!, output, stop };
+    }
+    await new Promise(done => setTimeout(done, 250));
+  }
+  await stop();
+  throw new Error(`backend did not become ready in time:\n${output()}`);
+}
