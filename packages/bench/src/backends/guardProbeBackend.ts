@@ -1,0 +1,8 @@
+import { createBackend } from '@backstage/backend-defaults';
+import { guardedBenchPlugin, plainBenchPlugin } from './createBenchPlugin';
+
+// One process serving the same trivial route twice: with and without the guard.
+const backend = createBackend();
+backend.add(guardedBenchPlugin);
+backend.add(plainBenchPlugin);
+backend.start();

@@ -1,0 +1,70 @@
+import { startBackendProcess } from '@fawkes/e2e-utils';
+import { randomUUID } from 'node:crypto';
+import { generateLoad } from '../lib/loadGenerator';
+import { Report } from '../lib/report';
+
+const serviceToken = 'dev-service-token-change-me';
+// A cheap guarded route of packages/backend: an entity query that matches nothing.
+const route = '/api/catalog-extensions/entities?filter=kind=no-such-kind';
+
+async function guestToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) {
+    throw new Error(`guest sign-in failed: ${res.status}`);
+  }
+  return (await res.json()).backstageIdentity.token;
+}
+
+/**
+ * Rate-limit exactness: two packages/backend processes share one Redis; a concurrent burst
+ * from one caller is split across both. The number admitted must equal the limit exactly.
+ * The baseline is the limit itself.
+ */
+export async function benchRateLimitExactness(report: Report, redisUrl: string) {
+  const store = { type: 'redis', connection: redisUrl, prefix: `bench:${randomUUID()}:` };
+  const config = [{ apiGuard: { rateLimit: { store, user: { limit: 100 }, service: { limit: 1000 } } } }];
+  const replicas = await Promise.all([
+    startBackendProcess({ config, env: { NODE_ENV: 'production' } }),
+    startBackendProcess({ config, env: { NODE_ENV: 'production' } }),
+  ]);
+  try {
+    // Each replica signs the guest in with its own keys; both tokens name the same user.
+    const userTokens = await Promise.all(replicas.map(r => guestToken(r.baseUrl)));
+    const cases = [
+      { who: 'one user', limit: 100, requests: 1000, tokens: userTokens },
+      { who: 'one service token', limit: 1000, requests: 3000, tokens: [serviceToken, serviceToken] },
+    ];
+    for (const c of cases) {
+      const half = c.requests / 2;
+      const results = await Promise.all(
+        replicas.map((replica, i) =>
+          generateLoad({
+            url: `${replica.baseUrl}${route}`,
+            headers: { authorization: `Bearer ${c.tokens[i]}` },
+            connections: Math.min(half, 500),
+            amount: half,
+          }),
+        ),
+      );
+      const count = (code: string) => results.reduce((sum, r) => sum + (r.statusCounts[code] ?? 0), 0);
+      const admitted = count('200');
+      const refused = count('429');
+      const other = results.reduce((sum, r) => sum + r.total, 0) - admitted - refused;
+      report.add({
+        benchmark: 'rate-limit exactness',
+        measure: `${c.who}: ${c.requests} concurrent requests over 2 replicas`,
+        value: admitted,
+        baseline: c.limit,
+        unit: 'admitted',
+        ratio: admitted / c.limit,
+        target: `admitted = ${c.limit}`,
+        pass: admitted === c.limit && refused === c.requests - c.limit && other === 0,
+        note: `${refused} refused with 429, ${other} other`,
+      });
+    }
+  } finally {
+    await Promise.all(replicas.map(r => r.stop()));
+  }
+}

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface LoadResult {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  total: number;
+  statusCounts: Record<string, number>;
+}
+
+export interface LoadOptions {
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+  /** Run for this many seconds, or until `amount` requests were sent. */
+  durationSec?: number;
+  amount?: number;
+}
+
+/**
+ * Drives load with autocannon in its own process, so the load generator never competes
+ * with the measured server for the same event loop.
+ */
+export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
+  const args = [
+    require.resolve('autocannon/autocannon.js'),
+    '--json',
+    '--connections',
+    String(options.connections),
+    ...(options.amount ? ['--amount', String(options.amount)] : ['--duration', String(options.durationSec ?? 10)]),
+    ...Object.entries(options.headers ?? {}).flatMap(([key, value]) => ['--headers', `${key}=${value}`]),
+    options.url,
+  ];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  const result = JSON.parse(stdout);
+  const statusCounts: Record<string, number> = {};
+  for (const [code, { count }] of Object.entries<{ count: number }>(result.statusCodeStats ?? {})) {
+    statusCounts[code] = count;
+  }
+  return {
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: Object.values(statusCounts).reduce((sum, n) => sum + n, 0),
+    statusCounts,
+  };
+}
