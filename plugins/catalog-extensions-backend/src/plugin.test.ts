@@ -1,0 +1,404 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import request from 'supertest';
+import { catalogModuleFileLocations } from './modules/catalogModuleFileLocations';
+import { catalogExtensionsPlugin } from './plugin';
+import * as fixtures from './testUtils/fixtures';
+import { FixtureServer, waitFor } from './testUtils/fixtureServer';
+
+jest.setTimeout(120_000);
+
+// PostgreSQL runs only where its connection string is given (no docker here); say so otherwise.
+const hasPostgres = Boolean(process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING);
+if (!hasPostgres) {
+  // eslint-disable-next-line no-console
+  console.warn('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: SKIPPING the PostgreSQL catalog tests, running SQLite only');
+}
+const databases = TestDatabases.create({ ids: hasPostgres ? ['POSTGRES_15', 'SQLITE_3'] : ['SQLITE_3'] });
+
+const user = mockCredentials.user.header('user:default/alice');
+const service = mockCredentials.service.header();
+const API = '/api/catalog-extensions';
+const MAX_DOCUMENT_SIZE = 64 * 1024;
+
+const fixtureServer = new FixtureServer();
+let tmp: string;
+let allowedRoot: string;
+
+beforeAll(async () => {
+  await fixtureServer.start();
+  fixtureServer.set('/valid/catalog-info.yaml', fixtures.validMultiDocument);
+  fixtureServer.set('/filters/catalog-info.yaml', fixtures.filterEntities);
+  fixtureServer.set('/service-token/catalog-info.yaml', fixtures.singleComponent('svc-by-service'));
+  fixtureServer.set('/dry-run/catalog-info.yaml', fixtures.singleComponent('svc-dry'));
+  fixtureServer.set('/denied/catalog-info.yaml', fixtures.singleComponent('svc-denied'));
+  fixtureServer.set('/breaks-later/catalog-info.yaml', fixtures.singleComponent('svc-breaks'));
+  fixtureServer.set('/missing-name.yaml', fixtures.missingName);
+  fixtureServer.set('/unknown-kind.yaml', fixtures.unknownKind);
+  fixtureServer.set('/malformed-kind.yaml', fixtures.malformedKind);
+  fixtureServer.set('/bad-name.yaml', fixtures.badName);
+  fixtureServer.set('/several-problems.yaml', fixtures.severalProblems);
+  fixtureServer.set('/not-yaml.yaml', fixtures.notYaml);
+  fixtureServer.set('/html.yaml', fixtures.notAMapping);
+  fixtureServer.set('/binary.yaml', Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81]));
+  fixtureServer.set('/empty.yaml', '');
+  fixtureServer.set(
+    '/oversized.yaml',
+    `${fixtures.singleComponent('big')}  description: "${'x'.repeat(MAX_DOCUMENT_SIZE)}"\n`,
+  );
+
+  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-ext-')));
+  allowedRoot = path.join(tmp, 'allowed');
+  await fs.mkdir(allowedRoot);
+  await fs.writeFile(path.join(allowedRoot, 'catalog-info.yaml'), fixtures.singleComponent('svc-from-file'));
+  await fs.writeFile(path.join(tmp, 'outside.yaml'), fixtures.singleComponent('svc-outside'));
+  await fs.symlink(path.join(tmp, 'outside.yaml'), path.join(allowedRoot, 'escape.yaml'));
+});
+
+afterAll(async () => {
+  await fixtureServer.stop();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+function configData() {
+  return {
+    backend: { reading: { allow: [{ host: fixtureServer.host }] } },
+    catalog: {
+      processingInterval: { seconds: 1 },
+      rules: [{ allow: ['Component', 'API', 'Location', 'System', 'Group'] }],
+    },
+    catalogExtensions: { allowedFileRoots: [allowedRoot], maxDocumentSize: MAX_DOCUMENT_SIZE },
+  };
+}
+
+async function startBackend(databaseId: TestDatabaseId, extra: any[] = []) {
+  const knex = await databases.init(databaseId);
+  const backend = await startTestBackend({
+    features: [
+      catalogExtensionsPlugin,
+      catalogPlugin,
+      catalogModuleFileLocations,
+      mockServices.rootConfig.factory({ data: configData() }),
+      mockServices.database.factory({ knex }),
+      ...extra,
+    ],
+  });
+  return { server: backend.server, knex };
+}
+
+describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseId => {
+  let server: any;
+
+  /** Targets the core catalog knows, read through its own API. */
+  async function registeredTargets(): Promise<string[]> {
+    const res = await request(server).get('/api/catalog/locations').set('Authorization', service);
+    expect(res.status).toBe(200);
+    return res.body.map((l: any) => l.data.target);
+  }
+
+  async function entities(query: string, auth = user): Promise<any[]> {
+    const res = await request(server).get(`${API}/entities${query}`).set('Authorization', auth);
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body)).toBe(true);
+    return res.body;
+  }
+
+  async function registerAndWait(target: string, auth = user) {
+    const res = await request(server).post(`${API}/locations`).set('Authorization', auth).send({ type: 'url', target });
+    expect(res.status).toBe(201);
+    return waitFor(
+      async () => {
+        const status = await request(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', auth);
+        return status.body.status === 'registered' ? status.body : undefined;
+      },
+      60_000,
+      `location ${target} to be registered`,
+    );
+  }
+
+  beforeAll(async () => {
+    ({ server } = await startBackend(databaseId));
+  });
+
+  describe('POST /locations with a valid file', () => {
+    const target = () => fixtureServer.url('/valid/catalog-info.yaml');
+    let locationId: string;
+
+    it('answers 201 processing, then the location becomes registered with its entities', async () => {
+      const res = await request(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: target() });
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ locationId: expect.any(String), type: 'url', target: target(), status: 'processing' });
+      locationId = res.body.locationId;
+
+      const status = await waitFor(
+        async () => {
+          const s = await request(server).get(`${API}/locations/${locationId}`).set('Authorization', user);
+          expect(s.status).toBe(200);
+          return s.body.status === 'registered' ? s.body : undefined;
+        },
+        60_000,
+        'registration',
+      );
+      expect(status).toEqual({
+        locationId,
+        type: 'url',
+        target: target(),
+        status: 'registered',
+        entityRefs: ['api:default/api-a', 'component:default/svc-a'],
+        errors: [],
+      });
+    });
+
+    it('serves the entities through GET /entities with filter and fields', async () => {
+      const [entity] = await entities('?filter=kind=Component,metadata.name=svc-a');
+      expect(entity).toMatchObject({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'svc-a',
+          description: 'Microservice for user management',
+          labels: { 'app.fawkes.idp/team': 'platform-team' },
+        },
+        spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
+      });
+      const projected = await entities('?filter=kind=Component,metadata.name=svc-a&fields=kind,metadata.name,spec.owner');
+      expect(projected).toEqual([{ kind: 'Component', metadata: { name: 'svc-a' }, spec: { owner: 'platform-team' } }]);
+    });
+
+    it('answers 409 for the same location again', async () => {
+      const res = await request(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: target() });
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({ error: `Location url:${target()} already exists` });
+    });
+  });
+
+  describe('POST /locations with broken targets', () => {
+    const cases: Array<[string, () => { type: string; target: string }, RegExp]> = [
+      ['missing metadata.name', () => ({ type: 'url', target: fixtureServer.url('/missing-name.yaml') }), /^Invalid catalog-info\.yaml: missing required field 'metadata\.name'$/],
+      ['an unknown kind', () => ({ type: 'url', target: fixtureServer.url('/unknown-kind.yaml') }), /^Invalid catalog-info\.yaml: unknown kind 'Widget'/],
+      ['a malformed kind', () => ({ type: 'url', target: fixtureServer.url('/malformed-kind.yaml') }), /^Invalid catalog-info\.yaml: invalid 'kind'/],
+      ['a bad name format', () => ({ type: 'url', target: fixtureServer.url('/bad-name.yaml') }), /^Invalid catalog-info\.yaml: invalid 'metadata\.name': expected sequences of \[a-zA-Z0-9\]/],
+      ['non-YAML content', () => ({ type: 'url', target: fixtureServer.url('/not-yaml.yaml') }), /^Invalid catalog-info\.yaml: YAML syntax error at line \d+/],
+      ['an HTML page', () => ({ type: 'url', target: fixtureServer.url('/html.yaml') }), /^Invalid catalog-info\.yaml: the document is not a mapping/],
+      ['binary content', () => ({ type: 'url', target: fixtureServer.url('/binary.yaml') }), /^Invalid catalog-info\.yaml: the file is not UTF-8 text$/],
+      ['an empty file', () => ({ type: 'url', target: fixtureServer.url('/empty.yaml') }), /^Invalid catalog-info\.yaml: the file contains no entities$/],
+      ['an oversized file', () => ({ type: 'url', target: fixtureServer.url('/oversized.yaml') }), /^Invalid catalog-info\.yaml: the file is larger than the limit of 65536 bytes$/],
+      ['a 404 target', () => ({ type: 'url', target: fixtureServer.url('/nope.yaml') }), /^Unable to read http:\/\/127\.0\.0\.1:\d+\/nope\.yaml: not found \(404\)$/],
+      ['a host the backend may not read', () => ({ type: 'url', target: 'http://127.0.0.2:9/catalog-info.yaml' }), /^Unable to read .*: reading from this host is not allowed/],
+      ['an ftp: URL', () => ({ type: 'url', target: `ftp://${fixtureServer.host}/valid/catalog-info.yaml` }), /^Invalid target: URL scheme 'ftp:' is not supported/],
+      ['a file: URL as url', () => ({ type: 'url', target: `file://${allowedRoot}/catalog-info.yaml` }), /^Invalid target: URL scheme 'file:' is not supported/],
+      ['a file: URL as file', () => ({ type: 'file', target: `file://${allowedRoot}/catalog-info.yaml` }), /^Invalid target: a file target is a path, not a URL/],
+      ['a ../ escape', () => ({ type: 'file', target: `${allowedRoot}/../outside.yaml` }), /is outside the allowed file roots/],
+      ['a symlink out of the root', () => ({ type: 'file', target: `${allowedRoot}/escape.yaml` }), /is outside the allowed file roots/],
+      ['a missing file', () => ({ type: 'file', target: `${allowedRoot}/nope.yaml` }), /^Unable to read .*nope\.yaml: no such file$/],
+      ['a directory', () => ({ type: 'file', target: allowedRoot }), /not a regular file/],
+      ['an unknown type', () => ({ type: 'github', target: fixtureServer.url('/valid/catalog-info.yaml') }), /^Invalid request body: type:/],
+    ];
+
+    it.each(cases)('answers 400 for %s and registers nothing', async (_name, body, message) => {
+      const before = await registeredTargets();
+      const res = await request(server).post(`${API}/locations`).set('Authorization', user).send(body());
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(message);
+      expect(await registeredTargets()).toEqual(before);
+    });
+
+    it('lists every problem of every document in details', async () => {
+      const res = await request(server)
+        .post(`${API}/locations`)
+        .set('Authorization', user)
+        .send({ type: 'url', target: fixtureServer.url('/several-problems.yaml') });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe("Invalid catalog-info.yaml: missing required field 'metadata.name' in document 1 (and 1 more problem, see details)");
+      expect(res.body.details).toEqual([
+        { document: 1, path: 'metadata.name', message: "missing required field 'metadata.name'" },
+        { document: 1, path: 'metadata.labels.bad key!', message: expect.stringContaining('is not a valid label key') },
+      ]);
+    });
+
+    it('answers 400 for extra body fields and non-JSON bodies', async () => {
+      const extra = await request(server)
+        .post(`${API}/locations`)
+        .set('Authorization', user)
+        .send({ type: 'url', target: fixtureServer.url('/valid/catalog-info.yaml'), presence: 'optional' });
+      expect(extra.status).toBe(400);
+      expect(extra.body.error).toMatch(/^Invalid request body: Unrecognized key/);
+      const text = await request(server).post(`${API}/locations`).set('Authorization', user).set('Content-Type', 'text/plain').send('type=url');
+      expect(text.status).toBe(400);
+      expect(text.body).toEqual({ error: 'Invalid request: Content-Type must be application/json' });
+    });
+  });
+
+  it('registers a file location inside an allowed root, by its resolved path', async () => {
+    const res = await request(server)
+      .post(`${API}/locations`)
+      .set('Authorization', user)
+      .send({ type: 'file', target: `${allowedRoot}/./sub/../catalog-info.yaml`.replace('/sub/..', '') });
+    expect(res.status).toBe(201);
+    expect(res.body.target).toBe(path.join(allowedRoot, 'catalog-info.yaml'));
+    const status = await waitFor(
+      async () => {
+        const s = await request(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', user);
+        return s.body.status === 'registered' ? s.body : undefined;
+      },
+      60_000,
+      'file registration',
+    );
+    expect(status.entityRefs).toEqual(['component:default/svc-from-file']);
+  });
+
+  it('dry run validates and returns the entities without registering', async () => {
+    const target = fixtureServer.url('/dry-run/catalog-info.yaml');
+    const res = await request(server).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dryRun: true, type: 'url', target, exists: false });
+    expect(res.body.entities.map((e: any) => `${e.kind}:${e.metadata.name}`)).toEqual(['Component:svc-dry']);
+    expect(await registeredTargets()).not.toContain(target);
+
+    const broken = await request(server)
+      .post(`${API}/locations?dryRun=true`)
+      .set('Authorization', user)
+      .send({ type: 'url', target: fixtureServer.url('/missing-name.yaml') });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error).toBe("Invalid catalog-info.yaml: missing required field 'metadata.name'");
+  });
+
+  it('a service token registers and reads too', async () => {
+    const status = await registerAndWait(fixtureServer.url('/service-token/catalog-info.yaml'), service);
+    expect(status.entityRefs).toEqual(['component:default/svc-by-service']);
+    const found = await entities('?filter=metadata.name=svc-by-service&fields=metadata.name', service);
+    expect(found).toEqual([{ metadata: { name: 'svc-by-service' } }]);
+  });
+
+  it('reports failed with the catalog processing error when the target breaks after registration', async () => {
+    const target = fixtureServer.url('/breaks-later/catalog-info.yaml');
+    fixtureServer.set('/breaks-later/catalog-info.yaml', fixtures.singleComponent('svc-breaks'));
+    const registered = await registerAndWait(target);
+    fixtureServer.set('/breaks-later/catalog-info.yaml', fixtures.missingName);
+    const failed = await waitFor(
+      async () => {
+        const s = await request(server).get(`${API}/locations/${registered.locationId}`).set('Authorization', user);
+        return s.body.status === 'failed' ? s.body : undefined;
+      },
+      60_000,
+      'the location to fail',
+    );
+    expect(failed.errors.length).toBeGreaterThan(0);
+    expect(failed.errors[0]).toEqual({ entityRef: expect.stringMatching(/^location:default\/generated-/), message: expect.stringContaining("required property 'name'") });
+  });
+
+  describe('GET /locations/{locationId}', () => {
+    it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+      const missing = await request(server).get(`${API}/locations/0b5a4c1e-3f0e-4a39-9e6c-1f2f3e4d5c6b`).set('Authorization', user);
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({ error: 'Location not found' });
+      const malformed = await request(server).get(`${API}/locations/not-a-uuid`).set('Authorization', user);
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toMatch(/^Invalid locationId/);
+    });
+  });
+
+  describe('GET /entities filter semantics', () => {
+    const names = (list: any[]) => list.map(e => e.metadata.name).sort();
+    const group = 'metadata.labels.fawkes.test/group=filters';
+
+    beforeAll(async () => {
+      await registerAndWait(fixtureServer.url('/filters/catalog-info.yaml'));
+    });
+
+    it('ANDs comma-separated statements', async () => {
+      expect(names(await entities(`?filter=${group},spec.type=service&fields=metadata.name`))).toEqual(['f-one', 'f-three']);
+      expect(names(await entities(`?filter=${group},spec.type=service,spec.lifecycle=experimental&fields=metadata.name`))).toEqual(['f-three']);
+    });
+
+    it('ORs the values of a repeated key within one filter', async () => {
+      expect(names(await entities(`?filter=${group},metadata.name=f-one,metadata.name=f-two&fields=metadata.name`))).toEqual(['f-one', 'f-two']);
+    });
+
+    it('ORs repeated filter parameters', async () => {
+      expect(
+        names(await entities('?filter=metadata.name=f-one&filter=metadata.name=f-two,spec.type=website&filter=metadata.name=svc-a&fields=metadata.name')),
+      ).toEqual(['f-one', 'f-two', 'svc-a']);
+    });
+
+    it('treats a bare key as "exists"', async () => {
+      expect(names(await entities(`?filter=${group},metadata.labels.team&fields=metadata.name`))).toEqual(['f-three']);
+    });
+
+    it('matches keys and values case-insensitively', async () => {
+      expect(names(await entities('?filter=KIND=COMPONENT,Metadata.Name=F-One&fields=metadata.name'))).toEqual(['f-one']);
+    });
+
+    it('projects fields and returns everything without a filter', async () => {
+      const all = await entities('?fields=kind,metadata.name');
+      expect(all.length).toBeGreaterThanOrEqual(6);
+      for (const entity of all) {
+        expect(Object.keys(entity).sort()).toEqual(['kind', 'metadata']);
+        expect(Object.keys(entity.metadata)).toEqual(['name']);
+      }
+      expect(await entities('?filter=metadata.name=does-not-exist')).toEqual([]);
+    });
+
+    it.each([
+      ['an empty key', '?filter==Component'],
+      ['a nested filter object', '?filter[kind]=Component'],
+      ['an array field path', '?fields=metadata.tags[0]'],
+      ['an empty fields list', '?fields=,'],
+      ['an unknown parameter', '?limit=5'],
+    ])('answers 400 for %s', async (_name, query) => {
+      const res = await request(server).get(`${API}/entities${query}`).set('Authorization', user);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: expect.stringMatching(/^Invalid /) });
+    });
+  });
+
+  describe('authentication', () => {
+    const routes: Array<[string, string]> = [
+      ['post', '/locations'],
+      ['post', '/locations?dryRun=true'],
+      ['get', '/locations/0b5a4c1e-3f0e-4a39-9e6c-1f2f3e4d5c6b'],
+      ['get', '/entities'],
+    ];
+    it.each(routes)('%s %s answers 401 without or with a bad token', async (method, route) => {
+      for (const header of [mockCredentials.none.header(), mockCredentials.user.invalidHeader(), 'Bearer nonsense']) {
+        const res = await (request(server) as any)[method](`${API}${route}`)
+          .set('Authorization', header)
+          .send({ type: 'url', target: fixtureServer.url('/valid/catalog-info.yaml') });
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ error: expect.any(String) });
+      }
+    });
+  });
+
+  describe('when the permission policy denies', () => {
+    let denied: any;
+    let deniedKnex: any;
+    beforeAll(async () => {
+      ({ server: denied, knex: deniedKnex } = await startBackend(databaseId, [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ]));
+    });
+
+    it('answers 403 for location creation and registers nothing', async () => {
+      const target = fixtureServer.url('/denied/catalog-info.yaml');
+      const res = await request(denied).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ error: 'You are not allowed to register catalog locations' });
+      const dry = await request(denied).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target });
+      expect(dry.status).toBe(403);
+      // Every catalog read is denied too, so look at the catalog's own table.
+      expect(await deniedKnex('locations').where({ target }).select('id')).toEqual([]);
+      expect(await deniedKnex('locations').count({ n: '*' })).toEqual([{ n: expect.anything() }]);
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readCatalogExtensionsConfig } from './config';
+import { createRouter } from './service/router';
+import { CatalogRules } from './services/CatalogRules';
+import { EntityDocumentValidator } from './services/EntityDocumentValidator';
+import { EntityStreamer } from './services/EntityStreamer';
+import { LocationRegistrar } from './services/LocationRegistrar';
+import { LocationStatusReader } from './services/LocationStatusReader';
+import { TargetReader } from './services/TargetReader';
+
+/**
+ * Validated location registration and streamed entity queries over the core catalog, at
+ * `/api/catalog-extensions`.
+ */
+export const catalogExtensionsPlugin = createBackendPlugin({
+  pluginId: 'catalog-extensions',
+  register(env) {
+    env.registerInit({
+      deps: {
+        guard: apiGuardServiceRef,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        urlReader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+      },
+      async init({ guard, config, logger, urlReader, catalog }) {
+        const settings = readCatalogExtensionsConfig(config);
+        const reader = new TargetReader(urlReader, settings);
+        const validator = new EntityDocumentValidator({
+          rules: CatalogRules.fromConfig(config),
+          maxDocuments: settings.maxDocuments,
+          additionalKinds: settings.additionalKinds,
+        });
+        const registrar = new LocationRegistrar(reader, validator, catalog);
+        guard.mount(
+          await createRouter({
+            logger,
+            registrar,
+            statusReader: new LocationStatusReader(catalog, request =>
+              registrar.readAndValidate(request),
+            ),
+            streamer: new EntityStreamer(catalog, logger),
+          }),
+        );
+        if (!settings.allowedFileRoots.length) {
+          logger.info('file locations are disabled (catalogExtensions.allowedFileRoots is empty)');
+        }
+      },
+    });
+  },
+});

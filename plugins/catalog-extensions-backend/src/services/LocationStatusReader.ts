@@ -1,0 +1,88 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ENTITY_STATUS_CATALOG_PROCESSING_TYPE } from '@backstage/catalog-client';
+import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService, locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
+import {
+  LocationProcessingError,
+  LocationStatusResponse,
+  RegisterLocationRequest,
+} from '@fawkes/plugin-catalog-extensions-common';
+import { callCatalog } from './catalogErrors';
+
+/** The `status` part of a stitched entity (typed only in catalog-model's alpha export). */
+type EntityWithStatus = Entity & {
+  status?: { items?: Array<{ type: string; level: string; message: string }> };
+};
+
+const STATUS_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'status'];
+
+/**
+ * Reports what the catalog made of a registered location. The rule:
+ * - `failed`: the location entity or an entity it produced carries catalog processing errors,
+ *   or the location is not visible yet and its target no longer reads and validates;
+ * - `registered`: at least one entity from the target is in the catalog and none has errors;
+ * - `processing`: otherwise (the catalog has not processed the target yet).
+ */
+export class LocationStatusReader {
+  constructor(
+    private readonly catalog: CatalogService,
+    /** Re-checks the target; throws the same 400 a registration would get. */
+    private readonly recheck: (request: RegisterLocationRequest) => Promise<unknown>,
+  ) {}
+
+  async get(locationId: string, credentials: BackstageCredentials): Promise<LocationStatusResponse> {
+    const location = await callCatalog({ action: 'read catalog locations' }, () =>
+      this.catalog.getLocationById(locationId, { credentials }),
+    );
+    if (!location) throw new NotFoundError('Location not found');
+
+    const locationRef = `${location.type}:${location.target}`;
+    const generatedName = locationSpecToMetadataName({ type: location.type, target: location.target });
+    let locationEntity: Entity | undefined;
+    const produced: Entity[] = [];
+    await callCatalog({ action: 'read catalog entities' }, async () => {
+      for await (const page of this.catalog.streamEntities(
+        { filter: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: locationRef }, fields: STATUS_FIELDS },
+        { credentials },
+      )) {
+        for (const entity of page) {
+          if (entity.kind.toLocaleLowerCase('en-US') === 'location' && entity.metadata.name === generatedName) {
+            locationEntity = entity;
+          } else {
+            produced.push(entity);
+          }
+        }
+      }
+    });
+
+    const errors: LocationProcessingError[] = [locationEntity, ...produced]
+      .filter((e): e is Entity => Boolean(e))
+      .flatMap(entity =>
+        ((entity as EntityWithStatus).status?.items ?? [])
+          .filter(item => item.type === ENTITY_STATUS_CATALOG_PROCESSING_TYPE && item.level === 'error')
+          .map(item => ({ entityRef: stringifyEntityRef(entity), message: item.message })),
+      );
+
+    if (!locationEntity && !produced.length && !errors.length && ['url', 'file'].includes(location.type)) {
+      // The catalog shows a location entity only once its first processing succeeded, so a
+      // target that broke after registration would otherwise look "processing" forever.
+      try {
+        await this.recheck({ type: location.type as 'url' | 'file', target: location.target });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        errors.push({ message: error.message });
+      }
+    }
+
+    const status = errors.length ? 'failed' : produced.length ? 'registered' : 'processing';
+    return {
+      locationId: location.id,
+      type: location.type,
+      target: location.target,
+      status,
+      entityRefs: produced.map(e => stringifyEntityRef(e)).sort(),
+      errors,
+    };
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Types and a typed HTTP client for the Fawkes catalog-extensions plugin
+ * (`/api/catalog-extensions`).
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export { CatalogExtensionsClient, CatalogExtensionsError } from './CatalogExtensionsClient';
+export type { DiscoveryApi, FetchApi } from './CatalogExtensionsClient';
