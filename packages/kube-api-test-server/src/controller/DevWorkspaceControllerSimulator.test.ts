@@ -1,0 +1,130 @@
+/** The controller simulator's phases, observed through client-node over HTTP. */
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { devWorkspaceResources, KubeApiTestServer } from '../index';
+import { clientsFor, codeOf, devWorkspace, dwRef, dwtRef, waitFor } from '../__testUtils__/testUtils';
+
+const ns = 'alice-workspaces';
+
+describe('DevWorkspaceControllerSimulator', () => {
+  let kube: KubeApiTestServer;
+  let custom: CustomObjectsApi;
+  let history: Map<string, string[]>;
+
+  beforeEach(async () => {
+    kube = await KubeApiTestServer.start({
+      token: 'test-token',
+      resources: devWorkspaceResources,
+      namespaces: [ns],
+      controller: { startDelayMs: 50, stopDelayMs: 50 },
+    });
+    custom = clientsFor(kube).custom;
+    // Every phase the server stored, per workspace: polling alone could miss a short Starting.
+    history = new Map();
+    kube.store.subscribe(e => {
+      if (e.resource.plural !== 'devworkspaces') return;
+      const name = e.object.metadata!.name!;
+      const phase = (e.object.status as { phase?: string } | undefined)?.phase ?? '(none)';
+      const seen = history.get(name) ?? [];
+      if (seen[seen.length - 1] !== phase) history.set(name, [...seen, phase]);
+    });
+  });
+
+  afterEach(async () => {
+    await kube.stop();
+  });
+
+  const get = (name: string) => custom.getNamespacedCustomObject({ ...dwRef, namespace: ns, name });
+  /** Waits (through the API) until the workspace reaches `until`; returns every phase it has had. */
+  const phases = async (name: string, until: string) => {
+    await waitFor(async () => ((await get(name)).status?.phase === until ? true : undefined));
+    return history.get(name) ?? [];
+  };
+  const setStarted = (name: string, started: boolean) =>
+    custom.patchNamespacedCustomObject(
+      { ...dwRef, namespace: ns, name, body: [{ op: 'replace', path: '/spec/started', value: started }] },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+
+  it('moves a started workspace Starting → Running with mainUrl, then Stopping → Stopped', async () => {
+    const created = await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('ws', { started: true }) });
+    expect(created.status).toBeUndefined();
+
+    expect(await phases('ws', 'Running')).toEqual(['(none)', 'Starting', 'Running']);
+    const running = await get('ws');
+    expect(running.metadata.finalizers).toEqual(['storage.controller.devfile.io']);
+    expect(running.status.devworkspaceId).toMatch(/^workspace[0-9a-f]{16}$/);
+    expect(running.status.mainUrl).toBe(`https://che.test/${ns}/ws/3100/`);
+    expect(running.status.message).toBe(running.status.mainUrl);
+
+    await setStarted('ws', false);
+    expect(await phases('ws', 'Stopped')).toEqual(['(none)', 'Starting', 'Running', 'Stopping', 'Stopped']);
+    const stopped = await get('ws');
+    expect(stopped.status.mainUrl).toBeUndefined();
+    expect(stopped.status.devworkspaceId).toBe(running.status.devworkspaceId);
+
+    await setStarted('ws', true);
+    expect((await phases('ws', 'Running')).slice(-3)).toEqual(['Stopped', 'Starting', 'Running']);
+  });
+
+  it('assigns an id but no phase to a workspace created stopped, and starts it on patch', async () => {
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('idle') });
+    const idle = await waitFor(async () => ((await get('idle')).status?.devworkspaceId ? get('idle') : undefined));
+    expect(idle.status.phase).toBeUndefined();
+    expect(idle.metadata.finalizers).toBeUndefined();
+
+    await custom.patchNamespacedCustomObject(
+      { ...dwRef, namespace: ns, name: 'idle', body: { spec: { started: true } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(await phases('idle', 'Running')).toEqual(['(none)', 'Starting', 'Running']);
+  });
+
+  it('lets tests wait on a phase with kube.waitForObject', async () => {
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('waited', { started: true }) });
+    const running = await kube.waitForObject({ ...dwRef, namespace: ns, name: 'waited' }, o => (o?.status as any)?.phase === 'Running');
+    expect((running!.status as any).mainUrl).toBe(`https://che.test/${ns}/waited/3100/`);
+    await custom.deleteNamespacedCustomObject({ ...dwRef, namespace: ns, name: 'waited' });
+    await expect(kube.waitForObject({ ...dwRef, namespace: ns, name: 'waited' }, o => o === undefined)).resolves.toBeUndefined();
+    await expect(kube.waitForObject({ ...dwRef, namespace: ns, name: 'waited' }, o => o !== undefined, 50)).rejects.toThrow(/timed out/);
+  });
+
+  it('fails a workspace whose container image contains "broken"', async () => {
+    await custom.createNamespacedCustomObject({
+      ...dwRef, namespace: ns, body: devWorkspace('bad', { started: true, image: 'quay.io/test/broken-image:1' }),
+    });
+    expect(await phases('bad', 'Failed')).toEqual(['(none)', 'Starting', 'Failed']);
+    const failed = await get('bad');
+    expect(failed.status.message).toContain('broken-image');
+    expect(failed.status.mainUrl).toBeUndefined();
+  });
+
+  it('goes Terminating on delete, keeps the object until its finalizer is removed, then GCs owned templates', async () => {
+    const created = await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('doomed', { started: true }) });
+    await custom.createNamespacedCustomObject({
+      ...dwtRef, namespace: ns,
+      body: {
+        apiVersion: 'workspace.devfile.io/v1alpha2', kind: 'DevWorkspaceTemplate',
+        metadata: { name: 'doomed-editor', ownerReferences: [{ apiVersion: 'workspace.devfile.io/v1alpha2', kind: 'devworkspace', name: 'doomed', uid: created.metadata.uid }] },
+        spec: {},
+      },
+    });
+    await phases('doomed', 'Running');
+    // The template must outlive the Terminating phase and go only once the workspace is gone.
+    let templateWhileTerminating: unknown;
+    kube.store.subscribe(e => {
+      if (e.type === 'MODIFIED' && (e.object.status as any)?.phase === 'Terminating') {
+        templateWhileTerminating = kube.object({ ...dwtRef, namespace: ns, name: 'doomed-editor' });
+      }
+    });
+
+    const answer = await custom.deleteNamespacedCustomObject({ ...dwRef, namespace: ns, name: 'doomed' });
+    expect(answer.kind).toBe('DevWorkspace');
+    expect(answer.metadata.deletionTimestamp).toBeDefined();
+
+
+    await waitFor(async () => ((await codeOf(get('doomed'))) === 404 ? true : undefined));
+    expect(history.get('doomed')).toEqual(['(none)', 'Starting', 'Running', 'Terminating']);
+    expect(templateWhileTerminating).toBeDefined();
+    expect(kube.objects({ ...dwtRef, namespace: ns })).toEqual([]);
+  });
+});

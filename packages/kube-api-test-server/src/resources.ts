@@ -1,0 +1,94 @@
+/** Descriptions of the resource types the server serves (what a CRD would declare). */
+
+export interface ResourceDefinition {
+  group: string; // '' for the core group
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  listKind?: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  /** CRD `subresources.status`: main-resource writes keep status; `/status` writes only change status. */
+  statusSubresource?: boolean;
+  /** Names longer than this are rejected (422), e.g. 63 for DevWorkspaces as the DWO enforces. */
+  maxNameLength?: number;
+}
+
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [key: string]: unknown;
+};
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: OwnerReference[];
+  [key: string]: unknown;
+}
+
+export function apiVersionOf(r: { group: string; version: string }): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+export function listKindOf(r: ResourceDefinition): string {
+  return r.listKind ?? `${r.kind}List`;
+}
+
+export const namespaceResource: ResourceDefinition = {
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  singular: 'namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+  statusSubresource: true,
+  maxNameLength: 63,
+};
+
+export const devWorkspaceResource: ResourceDefinition = {
+  group: 'workspace.devfile.io',
+  version: 'v1alpha2',
+  kind: 'DevWorkspace',
+  plural: 'devworkspaces',
+  singular: 'devworkspace',
+  namespaced: true,
+  shortNames: ['dw'],
+  statusSubresource: true,
+  maxNameLength: 63,
+};
+
+export const devWorkspaceTemplateResource: ResourceDefinition = {
+  group: 'workspace.devfile.io',
+  version: 'v1alpha2',
+  kind: 'DevWorkspaceTemplate',
+  plural: 'devworkspacetemplates',
+  singular: 'devworkspacetemplate',
+  namespaced: true,
+  shortNames: ['dwt'],
+};
+
+/** DevWorkspace and DevWorkspaceTemplate (`workspace.devfile.io/v1alpha2`, namespaced). */
+export const devWorkspaceResources: ResourceDefinition[] = [devWorkspaceResource, devWorkspaceTemplateResource];
