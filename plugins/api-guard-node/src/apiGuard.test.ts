@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import { createProbePlugin } from './testing/createProbePlugin';
+import { createProbePlugin } from './testUtils/createProbePlugin';
 
 const alice = mockCredentials.user.header('user:default/alice');
 const bob = mockCredentials.user.header('user:default/bob');

@@ -3,6 +3,7 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
 import express, { RequestHandler, Router } from 'express';
 import PromiseRouter from 'express-promise-router';
 import { setCaller, toCaller } from './caller';
@@ -17,8 +18,9 @@ export interface ApiGuard {
    * is authenticated (user session or service token), charged to the caller's rate-limit
    * budget, parsed as JSON within the size cap, and every error — 401 and 429 included —
    * is rendered as `{"error": "..."}`. This is the only way the plugins add routes.
+   * With `openApi`, the plugin's OpenAPI document is served at `GET /openapi.json`.
    */
-  mount(router: Router): void;
+  mount(router: Router, options?: { openApi?: JsonObject }): void;
 }
 
 /** The process-wide half of the guard: one set of budgets shared by every plugin. */
@@ -70,7 +72,7 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
         };
 
         return {
-          mount(router) {
+          mount(router, options) {
             // The guard authenticates itself so that 401s carry the API document's body;
             // Backstage's own barrier would answer first with its different shape.
             httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
@@ -78,6 +80,12 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
             guarded.use(authenticate);
             guarded.use(limits.middleware);
             guarded.use(express.json({ limit: maxBodySize }));
+            const openApi = options?.openApi;
+            if (openApi) {
+              guarded.get('/openapi.json', (_req, res) => {
+                res.json(openApi);
+              });
+            }
             guarded.use(router);
             guarded.use(notFoundHandler);
             guarded.use(createErrorRenderer(logger));

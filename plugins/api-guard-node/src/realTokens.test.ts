@@ -4,7 +4,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createServer, Server } from 'node:http';
 import request from 'supertest';
-import { createProbePlugin } from './testing/createProbePlugin';
+import { createProbePlugin } from './testUtils/createProbePlugin';
 
 // Service tokens as the API document issues them (`kubectl create token backstage-sa`):
 // Kubernetes service-account JWTs, verified against the cluster's JWKS endpoint. Here the

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, createServer, Server, Socket } from 'node:net';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import { createProbePlugin } from '../testing/createProbePlugin';
+import { createProbePlugin } from '../testUtils/createProbePlugin';
 
 const redisUrl = process.env.FAWKES_TEST_REDIS_URL;
 const describeWithRedis = redisUrl ? describe : describe.skip;

@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
 import Router from 'express-promise-router';
 import { apiGuardServiceRef } from '../apiGuardService';
 import { getCaller } from '../caller';
@@ -7,9 +8,9 @@ import { getCaller } from '../caller';
 /**
  * A minimal guarded plugin for tests and benchmarks: `GET /whoami` echoes the caller,
  * `POST /echo` echoes the JSON body, `GET /missing` throws a 404, `GET /boom` throws an
- * unexpected error.
+ * unexpected error. With `openApi`, the document is served at `GET /openapi.json`.
  */
-export function createProbePlugin(pluginId: string) {
+export function createProbePlugin(pluginId: string, options?: { openApi?: JsonObject }) {
   return createBackendPlugin({
     pluginId,
     register(env) {
@@ -30,7 +31,7 @@ export function createProbePlugin(pluginId: string) {
           router.get('/boom', () => {
             throw new Error('secret connection string postgres://u:p@db');
           });
-          guard.mount(router);
+          guard.mount(router, options);
         },
       });
     },
