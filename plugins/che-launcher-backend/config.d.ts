@@ -1,0 +1,90 @@
+export interface Config {
+  /** Configuration of the che-launcher plugin (Eclipse Che workspaces on DevWorkspace resources). */
+  cheLauncher?: {
+    /**
+     * How to reach the Kubernetes API of the cluster running Eclipse Che / the DevWorkspace Operator.
+     * Without it the plugin starts, but every workspace route answers 503.
+     */
+    kubernetes?: (
+      | {
+          /** Use the pod's service account (in-cluster config). */
+          type: 'inCluster';
+        }
+      | {
+          /** Use a kubeconfig file. */
+          type: 'kubeconfig';
+          /** Path of the kubeconfig file; default: $KUBECONFIG or ~/.kube/config. */
+          path?: string;
+          /** Context to use; default: the file's current context. */
+          context?: string;
+        }
+      | {
+          /** Use an API server URL and a bearer token. */
+          type: 'url';
+          /** API server URL, e.g. https://api.cluster.example.com:6443 */
+          url: string;
+          /**
+           * Bearer token of the service account.
+           * @visibility secret
+           */
+          token: string;
+          /**
+           * Base64-encoded PEM CA bundle of the API server.
+           * @visibility secret
+           */
+          caData?: string;
+          /** Skip TLS verification (never in production). */
+          skipTLSVerify?: boolean;
+        }
+    ) & {
+      /**
+       * Timeout of each Kubernetes API call, in milliseconds or as a duration string ('10s').
+       * A call that takes longer answers 504. Default 10 seconds.
+       */
+      requestTimeout?: number | string;
+    };
+    /**
+     * Namespace of a user's workspaces; `{user}` is the user entity's name made a DNS label
+     * (lowercased, invalid characters replaced; a short hash is appended when that changed it).
+     * Default `{user}-workspaces`.
+     */
+    namespaceTemplate?: string;
+    /** Further namespaces every user may create workspaces in (shared team namespaces). */
+    allowedNamespaces?: string[];
+    /**
+     * Base URL of Eclipse Che, e.g. https://che.example.com. Until a workspace runs, its ideUrl is
+     * `<cheUrl>/dashboard/#/ide/<namespace>/<name>` (the dashboard's IDE loader).
+     */
+    cheUrl?: string;
+    /** The editor contributed to every workspace. */
+    editor?: {
+      /** Che editor id `publisher/name/version`. Default `che-incubator/che-code/latest`. */
+      id?: string;
+      /**
+       * The editor devfile (YAML) stored as the DevWorkspaceTemplate; default: a minimal che-code
+       * definition (see README).
+       */
+      template?: string;
+    };
+    /** Per-user limits (the cluster does not enforce Che's own). -1 = unlimited. */
+    limits?: {
+      /** Workspaces a user may have, stopped or running. Default -1. */
+      maxWorkspacesPerUser?: number;
+      /** Workspaces a user may have Starting or Running. Default 1 (Che's default). */
+      maxRunningWorkspacesPerUser?: number;
+    };
+    /** Largest devfile accepted, in bytes. Default 262144 (256 KiB). */
+    maxDevfileSize?: number;
+    /** Timeout of reading a devfile, in milliseconds or as a duration string. Default 10 seconds. */
+    devfileReadTimeout?: number | string;
+    /** Access control. */
+    access?: {
+      /**
+       * When true (default), users only ever reach their own workspaces and the permission policy
+       * can only narrow that; when false, the policy alone decides (use the
+       * `IS_WORKSPACE_OWNER` rule in conditional decisions).
+       */
+      ownerOnly?: boolean;
+    };
+  };
+}

@@ -1,0 +1,85 @@
+import cheLauncherPlugin from '../index';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { KubeApiTestServer, devWorkspaceResources } from '@fawkes/kube-api-test-server';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixtureUrlReaderFactory, FixtureFile, FIXTURE_HOST } from './fixtureUrlReader';
+
+export const KUBE_TOKEN = 'test-token';
+export const goldenDevfile = fs.readFileSync(
+  // eslint-disable-next-line no-restricted-syntax -- test fixture next to the sources
+  path.join(__dirname, '../__fixtures__/goldenpath-python.yaml'),
+  'utf8',
+);
+
+export const devfileUrl = (file: string) => `https://${FIXTURE_HOST}/${file}`;
+
+export const DW = { group: 'workspace.devfile.io', version: 'v1alpha2', plural: 'devworkspaces' };
+export const DWT = { ...DW, plural: 'devworkspacetemplates' };
+
+export const user = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+export const service = () => mockCredentials.service.header();
+
+export async function startKube(namespaces: string[], controller = { startDelayMs: 1500, stopDelayMs: 300 }) {
+  return KubeApiTestServer.start({
+    token: KUBE_TOKEN,
+    resources: devWorkspaceResources,
+    namespaces,
+    controller,
+  });
+}
+
+/** A test backend with the che-launcher plugin pointed at the kube test server. */
+export async function startCheLauncher(options: {
+  kube?: KubeApiTestServer;
+  files?: Record<string, FixtureFile>;
+  cheLauncher?: Record<string, unknown>;
+  features?: any[];
+}) {
+  const { kube } = options;
+  const backend = await startTestBackend({
+    features: [
+      cheLauncherPlugin,
+      fixtureUrlReaderFactory(options.files ?? {}),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { reading: { allow: [{ host: FIXTURE_HOST }, { host: 'raw.githubusercontent.com' }] } },
+          apiGuard: { rateLimit: { user: { limit: 100000 }, service: { limit: 100000 } } },
+          cheLauncher: {
+            ...(kube
+              ? {
+                  kubernetes: {
+                    type: 'url',
+                    url: kube.url,
+                    token: KUBE_TOKEN,
+                    skipTLSVerify: true,
+                    requestTimeout: 2000,
+                  },
+                }
+              : {}),
+            cheUrl: 'https://che.example.com',
+            ...options.cheLauncher,
+          },
+        },
+      }),
+      ...(options.features ?? []),
+    ],
+  });
+  return backend;
+}
+
+/** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
+/** The kube test server's stored objects, loosely typed for assertions. */
+export function objectsOf(kube: KubeApiTestServer, query: Parameters<KubeApiTestServer['objects']>[0]): any[] {
+  return kube.objects(query);
+}

@@ -1,0 +1,103 @@
+import { Config, ConfigReader, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { defaultEditorId, defaultEditorTemplate } from './services/workspace/defaultEditor';
+
+export type KubernetesConnectionConfig =
+  | { type: 'inCluster' }
+  | { type: 'kubeconfig'; path?: string; context?: string }
+  | { type: 'url'; url: string; token: string; caData?: string; skipTLSVerify?: boolean };
+
+/** The plugin's settings, with defaults applied. */
+export interface CheLauncherConfig {
+  kubernetes?: KubernetesConnectionConfig;
+  requestTimeoutMs: number;
+  namespaceTemplate: string;
+  allowedNamespaces: string[];
+  cheUrl?: string;
+  editor: { id: string; template: string };
+  limits: { maxWorkspacesPerUser: number; maxRunningWorkspacesPerUser: number };
+  maxDevfileSize: number;
+  devfileReadTimeoutMs: number;
+  ownerOnly: boolean;
+}
+
+function readMillis(config: Config, key: string, fallback: number): number {
+  if (!config.has(key)) return fallback;
+  const value = config.get(key);
+  if (typeof value === 'number') {
+    if (!(value > 0)) throw new Error(`cheLauncher: '${key}' must be a positive number of milliseconds`);
+    return value;
+  }
+  return durationToMilliseconds(readDurationFromConfig(config, { key }));
+}
+
+function readKubernetes(config: Config): KubernetesConnectionConfig | undefined {
+  const kube = config.getOptionalConfig('kubernetes');
+  if (!kube) return undefined;
+  const type = kube.getString('type');
+  switch (type) {
+    case 'inCluster':
+      return { type };
+    case 'kubeconfig':
+      return {
+        type,
+        path: kube.getOptionalString('path'),
+        context: kube.getOptionalString('context'),
+      };
+    case 'url':
+      return {
+        type,
+        url: kube.getString('url'),
+        token: kube.getString('token'),
+        caData: kube.getOptionalString('caData'),
+        skipTLSVerify: kube.getOptionalBoolean('skipTLSVerify'),
+      };
+    default:
+      throw new Error(
+        `cheLauncher.kubernetes.type must be one of inCluster, kubeconfig, url; got '${type}'`,
+      );
+  }
+}
+
+function readLimit(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < -1) {
+    throw new Error(`cheLauncher.${key} must be an integer >= -1 (-1 = unlimited)`);
+  }
+  return value;
+}
+
+export function readCheLauncherConfig(rootConfig: Config): CheLauncherConfig {
+  const config = rootConfig.getOptionalConfig('cheLauncher') ?? new ConfigReader({});
+  return readFrom(config);
+}
+
+function readFrom(config: Config): CheLauncherConfig {
+  const namespaceTemplate = config.getOptionalString('namespaceTemplate') ?? '{user}-workspaces';
+  if (!namespaceTemplate.includes('{user}')) {
+    throw new Error("cheLauncher.namespaceTemplate must contain '{user}'");
+  }
+  const cheUrl = config.getOptionalString('cheUrl')?.replace(/\/+$/, '');
+  const maxDevfileSize = config.getOptionalNumber('maxDevfileSize') ?? 256 * 1024;
+  if (!Number.isInteger(maxDevfileSize) || maxDevfileSize <= 0) {
+    throw new Error('cheLauncher.maxDevfileSize must be a positive integer (bytes)');
+  }
+  return {
+    kubernetes: readKubernetes(config),
+    requestTimeoutMs: readMillis(config, 'kubernetes.requestTimeout', 10_000),
+    namespaceTemplate,
+    allowedNamespaces: config.getOptionalStringArray('allowedNamespaces') ?? [],
+    cheUrl,
+    editor: {
+      id: config.getOptionalString('editor.id') ?? defaultEditorId,
+      template: config.getOptionalString('editor.template') ?? defaultEditorTemplate,
+    },
+    limits: {
+      maxWorkspacesPerUser: readLimit(config, 'limits.maxWorkspacesPerUser', -1),
+      maxRunningWorkspacesPerUser: readLimit(config, 'limits.maxRunningWorkspacesPerUser', 1),
+    },
+    maxDevfileSize,
+    devfileReadTimeoutMs: readMillis(config, 'devfileReadTimeout', 10_000),
+    ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
+  };
+}

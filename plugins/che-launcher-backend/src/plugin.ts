@@ -1,0 +1,75 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
+import {
+  cheLauncherWorkspaceCreatePermission,
+  cheLauncherWorkspaceDeletePermission,
+  cheLauncherWorkspaceReadPermission,
+  cheLauncherWorkspaceUpdatePermission,
+} from '@fawkes/plugin-che-launcher-common';
+import { readCheLauncherConfig } from './config';
+import { createRouter } from './service/router';
+import { WorkspaceAccess } from './services/access/WorkspaceAccess';
+import { workspacePermissionRules, workspaceResourceRef } from './services/access/permissionRules';
+import { DevfileReader } from './services/devfile/DevfileReader';
+import { DevfileSchemaValidator } from './services/devfile/DevfileSchemaValidator';
+import { parseDevfile } from './services/devfile/parseDevfile';
+import { createDevWorkspaceClient } from './services/kubernetes/createDevWorkspaceClient';
+import { WorkspaceService } from './services/workspace/WorkspaceService';
+
+/** Eclipse Che workspaces from a Devfile URL, as DevWorkspace resources. */
+export const cheLauncherPlugin = createBackendPlugin({
+  pluginId: 'che-launcher',
+  register(env) {
+    env.registerInit({
+      deps: {
+        guard: apiGuardServiceRef,
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        urlReader: coreServices.urlReader,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+      },
+      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry }) {
+        const config = readCheLauncherConfig(rootConfig);
+        const schemaValidator = new DevfileSchemaValidator();
+
+        let editorDevfile: Record<string, unknown>;
+        try {
+          editorDevfile = parseDevfile(config.editor.template);
+          schemaValidator.validate(editorDevfile);
+        } catch (error) {
+          throw new Error(
+            `cheLauncher.editor.template is not a valid devfile: ${(error as Error).message}`,
+          );
+        }
+
+        const workspaces = new WorkspaceService({
+          client: createDevWorkspaceClient(config, logger),
+          devfileReader: new DevfileReader(urlReader, {
+            maxSize: config.maxDevfileSize,
+            timeoutMs: config.devfileReadTimeoutMs,
+          }),
+          schemaValidator,
+          access: new WorkspaceAccess(permissions, permissionsRegistry, config.ownerOnly),
+          config,
+          editorDevfile,
+          logger,
+        });
+
+        permissionsRegistry.addResourceType({
+          resourceRef: workspaceResourceRef,
+          permissions: [
+            cheLauncherWorkspaceReadPermission,
+            cheLauncherWorkspaceUpdatePermission,
+            cheLauncherWorkspaceDeletePermission,
+          ],
+          rules: workspacePermissionRules,
+          getResources: refs => workspaces.getResources(refs),
+        });
+        permissionsRegistry.addPermissions([cheLauncherWorkspaceCreatePermission]);
+
+        guard.mount(await createRouter({ workspaces }));
+      },
+    });
+  },
+});

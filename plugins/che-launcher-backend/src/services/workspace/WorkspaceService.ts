@@ -1,0 +1,478 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { Caller } from '@fawkes/plugin-api-guard-node';
+import {
+  CreateWorkspaceResponse,
+  ListWorkspacesResponse,
+  Workspace,
+  WorkspaceStatus,
+  cheLauncherWorkspaceCreatePermission,
+  cheLauncherWorkspaceDeletePermission,
+  cheLauncherWorkspaceReadPermission,
+  cheLauncherWorkspaceUpdatePermission,
+} from '@fawkes/plugin-che-launcher-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import { CheLauncherConfig } from '../../config';
+import { WorkspaceAccess, WORKSPACE_NOT_FOUND } from '../access/WorkspaceAccess';
+import { WorkspaceResource } from '../access/permissionRules';
+import { DevfileReader } from '../devfile/DevfileReader';
+import { DevfileSchemaValidator } from '../devfile/DevfileSchemaValidator';
+import { parseDevfile } from '../devfile/parseDevfile';
+import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
+import { KubernetesApiError } from '../kubernetes/errors';
+import {
+  buildDevWorkspace,
+  buildEditorTemplate,
+  devfileIdentity,
+  editorTemplateName,
+  restrictedAttributesIn,
+  startPatch,
+  stopPatch,
+} from './buildDevWorkspace';
+import {
+  ANNOTATION_LAST_UPDATED,
+  LABEL_MANAGED_BY,
+  LABEL_OWNER,
+  MANAGED_BY,
+  MANAGED_SELECTOR,
+} from './constants';
+import {
+  generateWorkspaceName,
+  isSystemNamespace,
+  normalizeEntityRef,
+  ownerLabelValue,
+  parseWorkspaceId,
+  toWorkspaceId,
+  userNamespace,
+} from './names';
+import { KeyedMutex } from './KeyedMutex';
+import { isActive, ownerOf, toWorkspace } from './toWorkspace';
+import { DevWorkspace } from './types';
+
+const GENERATED_NAME_ATTEMPTS = 3;
+
+export interface CreateWorkspaceInput {
+  devfileUrl: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** Creates, lists, starts, stops and deletes the DevWorkspaces behind the API. */
+export class WorkspaceService {
+  private readonly ownerLock = new KeyedMutex();
+
+  constructor(
+    private readonly deps: {
+      client: DevWorkspaceClient;
+      devfileReader: DevfileReader;
+      schemaValidator: DevfileSchemaValidator;
+      access: WorkspaceAccess;
+      config: CheLauncherConfig;
+      editorDevfile: Record<string, unknown>;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async create(caller: Caller, input: CreateWorkspaceInput): Promise<CreateWorkspaceResponse> {
+    if (caller.kind !== 'user') {
+      throw new NotAllowedError('Workspaces can only be created by users');
+    }
+    await this.deps.access.assertAllowed(cheLauncherWorkspaceCreatePermission, caller.credentials);
+    const namespace = this.namespaceFor(caller.id, input.namespace);
+    return this.ownerLock.run(normalizeEntityRef(caller.id), async () => {
+      await this.assertCreateLimits(caller.id);
+      return this.createInNamespace(caller.id, namespace, input);
+    });
+  }
+
+  private async createInNamespace(
+    owner: string,
+    namespace: string,
+    input: CreateWorkspaceInput,
+  ): Promise<CreateWorkspaceResponse> {
+    const { client, config } = this.deps;
+
+    const devfileText = await this.deps.devfileReader.read(input.devfileUrl);
+    const devfile = parseDevfile(devfileText);
+    this.deps.schemaValidator.validate(devfile);
+    const restricted = restrictedAttributesIn(devfile);
+    if (restricted.length > 0) {
+      throw new InputError(
+        `Invalid devfile: attribute(s) ${restricted.map(a => `'${a}'`).join(', ')} may not be set through che-launcher`,
+      );
+    }
+
+    const baseName = devfileIdentity(devfile).name ?? undefined;
+    const now = new Date();
+    let created: DevWorkspace | undefined;
+    for (let attempt = 1; !created; attempt++) {
+      const name = input.name ?? generateWorkspaceName(baseName);
+      const devWorkspace = buildDevWorkspace({
+        devfile,
+        devfileText,
+        devfileUrl: input.devfileUrl,
+        namespace,
+        name,
+        owner,
+        editor: { id: config.editor.id, devfile: this.deps.editorDevfile },
+        now,
+      });
+      try {
+        created = await client.create(devWorkspace);
+      } catch (error) {
+        if (isCode(error, 409) && !input.name && attempt < GENERATED_NAME_ATTEMPTS) continue;
+        if (isCode(error, 409)) throw await this.nameTaken(namespace, name);
+        if (!(error instanceof KubernetesApiError)) {
+          // The create may have reached the cluster before the failure; remove it if it did.
+          await this.cleanUpAfterFailedCreate(namespace, name, owner, now);
+        }
+        throw this.kubernetesFailure(error, namespace);
+      }
+    }
+
+    const createdWorkspace = created;
+    try {
+      await client.createTemplate(
+        buildEditorTemplate(
+          {
+            metadata: {
+              name: createdWorkspace.metadata.name,
+              namespace,
+              uid: createdWorkspace.metadata.uid ?? '',
+            },
+          },
+          this.deps.editorDevfile,
+        ),
+      );
+      const started = await client.patch(
+        namespace,
+        createdWorkspace.metadata.name,
+        startPatch(createdWorkspace, new Date()),
+      );
+      const workspace = toWorkspace(started, config.cheUrl);
+      return {
+        workspaceId: workspace.workspaceId,
+        name: workspace.name,
+        status: workspace.status,
+        ideUrl: workspace.ideUrl,
+        devfile: workspace.devfile,
+      };
+    } catch (error) {
+      await this.rollback(createdWorkspace);
+      throw this.kubernetesFailure(error, namespace);
+    }
+  }
+
+  async list(
+    caller: Caller,
+    query: { status?: WorkspaceStatus; owner?: string },
+  ): Promise<ListWorkspacesResponse> {
+    let owner = query.owner;
+    if (owner !== undefined) {
+      owner = normalizeOwner(owner);
+      if (caller.kind === 'user' && this.deps.config.ownerOnly && owner !== normalizeEntityRef(caller.id)) {
+        throw new NotAllowedError("Only service callers may list other users' workspaces");
+      }
+    } else if (caller.kind === 'user' && this.deps.config.ownerOnly) {
+      owner = caller.id;
+    }
+    const canRead = await this.deps.access.filterFor(caller, cheLauncherWorkspaceReadPermission);
+    const selector = owner
+      ? `${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`
+      : MANAGED_SELECTOR;
+    const items = await this.deps.client.list(selector);
+    const workspaces = items
+      .filter(item => isManaged(item) && !item.metadata.deletionTimestamp)
+      .filter(item => !owner || normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner))
+      .filter(item => canRead(toResource(item)))
+      .map(item => toWorkspace(item, this.deps.config.cheUrl))
+      .filter(workspace => !query.status || workspace.status === query.status)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.workspaceId.localeCompare(b.workspaceId));
+    return { workspaces, total: workspaces.length };
+  }
+
+  async get(caller: Caller, workspaceId: string): Promise<Workspace> {
+    const devWorkspace = await this.find(caller, workspaceId, cheLauncherWorkspaceReadPermission);
+    return toWorkspace(devWorkspace, this.deps.config.cheUrl);
+  }
+
+  async start(caller: Caller, workspaceId: string): Promise<Workspace> {
+    const devWorkspace = await this.find(caller, workspaceId, cheLauncherWorkspaceUpdatePermission);
+    if (devWorkspace.spec.started && isActive(devWorkspace)) {
+      return toWorkspace(devWorkspace, this.deps.config.cheUrl);
+    }
+    const owner = ownerOf(devWorkspace)!;
+    return this.ownerLock.run(normalizeEntityRef(owner), async () => {
+      await this.assertRunningLimit(owner, devWorkspace);
+      const { namespace, name } = devWorkspace.metadata;
+      if (devWorkspace.spec.started) {
+        // Failed or Error while still marked started: DWO restarts only on a false → true
+        // change, so stop it first, as the Che dashboard's restart does.
+        await this.patch(namespace, name, stopPatch());
+      }
+      const started = await this.patch(namespace, name, startPatch(devWorkspace, new Date()));
+      return toWorkspace(started, this.deps.config.cheUrl);
+    });
+  }
+
+  async stop(caller: Caller, workspaceId: string): Promise<Workspace> {
+    const devWorkspace = await this.find(caller, workspaceId, cheLauncherWorkspaceUpdatePermission);
+    if (!devWorkspace.spec.started) {
+      return toWorkspace(devWorkspace, this.deps.config.cheUrl);
+    }
+    const { namespace, name } = devWorkspace.metadata;
+    const stopped = await this.patch(namespace, name, stopPatch());
+    return toWorkspace(stopped, this.deps.config.cheUrl);
+  }
+
+  async delete(caller: Caller, workspaceId: string): Promise<void> {
+    const devWorkspace = await this.find(caller, workspaceId, cheLauncherWorkspaceDeletePermission);
+    const { namespace, name } = devWorkspace.metadata;
+    try {
+      await this.deps.client.delete(namespace, name);
+    } catch (error) {
+      throw this.kubernetesFailure(error, namespace);
+    }
+  }
+
+  /** The permission framework's view of workspaces, by id (for apply-conditions requests). */
+  async getResources(workspaceIds: string[]): Promise<Array<WorkspaceResource | undefined>> {
+    return Promise.all(
+      workspaceIds.map(async workspaceId => {
+        const parsed = parseWorkspaceId(workspaceId);
+        if (!parsed) return undefined;
+        const devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
+        return devWorkspace && isManaged(devWorkspace) ? toResource(devWorkspace) : undefined;
+      }),
+    );
+  }
+
+  /** Resolves a workspace id the caller may act on, or throws 400/404/403. */
+  private async find(
+    caller: Caller,
+    workspaceId: string,
+    permission: ResourcePermission,
+  ): Promise<DevWorkspace> {
+    const parsed = parseWorkspaceId(workspaceId);
+    if (!parsed) {
+      throw new InputError('Invalid workspaceId');
+    }
+    let devWorkspace: DevWorkspace | undefined;
+    try {
+      devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
+    } catch (error) {
+      // RBAC denial in that namespace: as far as the caller can tell, nothing is there.
+      if (isCode(error, 403)) throw new NotFoundError(WORKSPACE_NOT_FOUND);
+      throw this.kubernetesFailure(error, parsed.namespace);
+    }
+    if (!devWorkspace || !isManaged(devWorkspace) || devWorkspace.metadata.deletionTimestamp) {
+      throw new NotFoundError(WORKSPACE_NOT_FOUND);
+    }
+    await this.deps.access.assertWorkspaceAccess(
+      caller,
+      toResource(devWorkspace),
+      cheLauncherWorkspaceReadPermission,
+      permission,
+    );
+    return devWorkspace;
+  }
+
+  private async patch(namespace: string, name: string, patch: object[]): Promise<DevWorkspace> {
+    try {
+      return await this.deps.client.patch(namespace, name, patch);
+    } catch (error) {
+      if (isCode(error, 404)) throw new NotFoundError(WORKSPACE_NOT_FOUND);
+      throw this.kubernetesFailure(error, namespace);
+    }
+  }
+
+  /** The namespace a user's new workspace goes to; 400/403 for namespaces they may not use. */
+  private namespaceFor(userEntityRef: string, requested: string | undefined): string {
+    const own = userNamespace(this.deps.config.namespaceTemplate, userEntityRef);
+    const namespace = requested ?? own;
+    if (isSystemNamespace(namespace)) {
+      throw new NotAllowedError(`Workspaces may not be created in system namespace '${namespace}'`);
+    }
+    if (namespace !== own && !this.deps.config.allowedNamespaces.includes(namespace)) {
+      throw new NotAllowedError(`You may not create workspaces in namespace '${namespace}'`);
+    }
+    return namespace;
+  }
+
+  private async ownedWorkspaces(owner: string): Promise<DevWorkspace[]> {
+    const items = await this.deps.client.list(
+      `${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`,
+    );
+    return items.filter(
+      item =>
+        isManaged(item) &&
+        !item.metadata.deletionTimestamp &&
+        normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner),
+    );
+  }
+
+  private async assertCreateLimits(owner: string): Promise<void> {
+    const { maxWorkspacesPerUser, maxRunningWorkspacesPerUser } = this.deps.config.limits;
+    if (maxWorkspacesPerUser === -1 && maxRunningWorkspacesPerUser === -1) return;
+    const owned = await this.ownedWorkspaces(owner);
+    if (maxWorkspacesPerUser !== -1 && owned.length >= maxWorkspacesPerUser) {
+      throw new ConflictError(
+        `Workspace limit reached: you may have at most ${maxWorkspacesPerUser} workspace(s); delete one first`,
+      );
+    }
+    this.checkRunning(owned, maxRunningWorkspacesPerUser);
+  }
+
+  private async assertRunningLimit(owner: string, starting: DevWorkspace): Promise<void> {
+    const max = this.deps.config.limits.maxRunningWorkspacesPerUser;
+    if (max === -1) return;
+    const owned = await this.ownedWorkspaces(owner);
+    this.checkRunning(
+      owned.filter(item => item.metadata.uid !== starting.metadata.uid),
+      max,
+    );
+  }
+
+  private checkRunning(owned: DevWorkspace[], max: number) {
+    if (max !== -1 && owned.filter(isActive).length >= max) {
+      throw new ConflictError(
+        `Running workspace limit reached: you may have at most ${max} running workspace(s); stop one first`,
+      );
+    }
+  }
+
+  private async nameTaken(namespace: string, name: string): Promise<Error> {
+    const existing = await this.deps.client.get(namespace, name).catch(() => undefined);
+    if (existing?.metadata.deletionTimestamp) {
+      return new ConflictError(
+        `Workspace with name '${name}' is still being deleted; try again shortly`,
+      );
+    }
+    return new ConflictError(`Workspace with name '${name}' already exists`);
+  }
+
+  /**
+   * After a failed or timed-out create the DevWorkspace may still appear (the API server can
+   * commit it after the client gave up): look for it now and twice more later, and delete it
+   * if it is the one this call made (same owner and timestamp).
+   */
+  private async cleanUpAfterFailedCreate(namespace: string, name: string, owner: string, now: Date) {
+    const timeout = this.deps.config.requestTimeoutMs;
+    const retryDelays = [timeout, 3 * timeout];
+    const attempt = async (): Promise<void> => {
+      if (await this.removeOrphan(namespace, name, owner, now)) return;
+      const delay = retryDelays.shift();
+      if (delay !== undefined) {
+        setTimeout(() => void attempt(), delay).unref();
+      }
+    };
+    await attempt();
+  }
+
+  /** true when the DevWorkspace is this call's and was removed. */
+  private async removeOrphan(namespace: string, name: string, owner: string, now: Date): Promise<boolean> {
+    try {
+      const existing = await this.deps.client.get(namespace, name);
+      if (
+        existing &&
+        ownerOf(existing) === owner &&
+        existing.metadata.annotations?.[ANNOTATION_LAST_UPDATED] === now.toISOString()
+      ) {
+        this.deps.logger.warn(`Removing DevWorkspace ${namespace}/${name} left by a failed create`);
+        await this.rollback(existing);
+        return true;
+      }
+    } catch {
+      this.deps.logger.warn(
+        `Could not check for a half-created DevWorkspace ${namespace}/${name}; remove it if present`,
+      );
+    }
+    return false;
+  }
+
+  /** Removes a DevWorkspace (and its editor template) created by a create that failed later. */
+  private async rollback(devWorkspace: DevWorkspace): Promise<void> {
+    const { namespace, name } = devWorkspace.metadata;
+    try {
+      await this.deps.client.delete(namespace, name);
+    } catch (error) {
+      this.deps.logger.error(
+        `Rollback failed: DevWorkspace ${namespace}/${name} may be left behind (${describe(error)})`,
+      );
+    }
+    try {
+      // Owner-reference GC removes it too; deleting it directly does not wait for the GC.
+      await this.deps.client.deleteTemplate(namespace, editorTemplateName(this.deps.editorDevfile, name));
+    } catch (error) {
+      this.deps.logger.warn(
+        `Rollback: editor template of ${namespace}/${name} is left to garbage collection (${describe(error)})`,
+      );
+    }
+  }
+
+  /** Kubernetes answers in the context of a workspace operation; outages pass through as 503/504. */
+  private kubernetesFailure(error: unknown, namespace: string): Error {
+    if (!(error instanceof KubernetesApiError)) {
+      return error as Error;
+    }
+    switch (error.code) {
+      case 403:
+        return new NotAllowedError(
+          `The plugin is not allowed to manage workspaces in namespace '${namespace}'`,
+        );
+      case 404:
+        return new NotFoundError(
+          `Namespace '${namespace}' does not exist or has no DevWorkspace support; ask a cluster administrator`,
+        );
+      case 409:
+        return new ConflictError('The workspace was changed concurrently; try again');
+      case 422: {
+        const causes = error.causes
+          .map(c => [c.field, c.message].filter(Boolean).join(': '))
+          .filter(Boolean)
+          .slice(0, 5)
+          .map(c => c.slice(0, 200));
+        return new InputError(
+          `The cluster rejected the workspace${causes.length ? `: ${causes.join('; ')}` : ''}`,
+        );
+      }
+      default:
+        return error;
+    }
+  }
+}
+
+function isCode(error: unknown, code: number): boolean {
+  return error instanceof KubernetesApiError && error.code === code;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isManaged(devWorkspace: DevWorkspace): boolean {
+  return (
+    devWorkspace.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY &&
+    typeof ownerOf(devWorkspace) === 'string'
+  );
+}
+
+function toResource(devWorkspace: DevWorkspace): WorkspaceResource {
+  const { namespace, name } = devWorkspace.metadata;
+  return { workspaceId: toWorkspaceId(namespace, name), namespace, name, owner: ownerOf(devWorkspace)! };
+}
+
+/** `user:default/jane` (or `jane`, defaulting kind and namespace) → normalized entity ref. */
+function normalizeOwner(owner: string): string {
+  let ref;
+  try {
+    ref = parseEntityRef(owner, { defaultKind: 'user', defaultNamespace: 'default' });
+  } catch {
+    throw new InputError('Invalid owner: expected a user entity ref such as user:default/jane');
+  }
+  if (ref.kind.toLocaleLowerCase('en-US') !== 'user') {
+    throw new InputError('Invalid owner: expected a user entity ref such as user:default/jane');
+  }
+  return normalizeEntityRef(stringifyEntityRef(ref));
+}

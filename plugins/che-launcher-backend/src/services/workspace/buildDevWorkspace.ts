@@ -1,0 +1,202 @@
+import { stringify } from 'yaml';
+import {
+  ANNOTATION_CHE_EDITOR,
+  ANNOTATION_DEVFILE,
+  ANNOTATION_DEVFILE_NAME,
+  ANNOTATION_DEVFILE_SOURCE,
+  ANNOTATION_DEVFILE_VERSION,
+  ANNOTATION_LAST_UPDATED,
+  ANNOTATION_OWNER,
+  DEVWORKSPACE_API_VERSION,
+  DEVWORKSPACE_SOURCE,
+  LABEL_DEVWORKSPACE_SOURCE,
+  LABEL_MANAGED_BY,
+  LABEL_OWNER,
+  MANAGED_BY,
+} from './constants';
+import { ownerLabelValue } from './names';
+import { DevWorkspace, DevWorkspaceTemplate } from './types';
+
+/** The devfile attribute whose map the generator moves into the DevWorkspace's annotations. */
+const DW_METADATA_ANNOTATIONS = 'dw.metadata.annotations';
+const USE_STARTER_PROJECT = 'controller.devfile.io/use-starter-project';
+
+/**
+ * Template attributes a devfile may not set through the plugin: DWO checks them against the
+ * *creator*, which here is the plugin's service account, not the user (e.g. an OpenShift SCC the
+ * service account may use), or they redirect DWO's configuration.
+ */
+export const RESTRICTED_ATTRIBUTES = [
+  'controller.devfile.io/scc',
+  'controller.devfile.io/devworkspace-config',
+];
+
+/** The restricted attributes a devfile sets (top-level or `metadata.attributes`). */
+export function restrictedAttributesIn(devfile: Record<string, unknown>): string[] {
+  const attributes = {
+    ...asRecord(asRecord(devfile.metadata).attributes),
+    ...asRecord(devfile.attributes),
+  };
+  return RESTRICTED_ATTRIBUTES.filter(key => key in attributes);
+}
+
+export interface DevWorkspaceInput {
+  devfile: Record<string, unknown>;
+  /** The devfile exactly as read (stored in `che.eclipse.org/devfile`). */
+  devfileText: string;
+  devfileUrl: string;
+  namespace: string;
+  name: string;
+  owner: string;
+  editor: { id: string; devfile: Record<string, unknown> };
+  now: Date;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** The devfile's `metadata.name` / `metadata.version`, when they are strings. */
+export function devfileIdentity(devfile: Record<string, unknown>): {
+  name: string | null;
+  version: string | null;
+} {
+  const metadata = asRecord(devfile.metadata);
+  return {
+    name: typeof metadata.name === 'string' ? metadata.name : null,
+    version: typeof metadata.version === 'string' ? metadata.version : null,
+  };
+}
+
+/** The editor's DevWorkspaceTemplate name, `<editor name>-<workspace name>` as in Che. */
+export function editorTemplateName(editorDevfile: Record<string, unknown>, workspaceName: string) {
+  const editorName = devfileIdentity(editorDevfile).name ?? 'editor';
+  return `${editorName}-${workspaceName}`;
+}
+
+/**
+ * The DevWorkspace for a devfile, the way the Che dashboard builds it (generator conventions):
+ * the devfile minus `schemaVersion`/`metadata` becomes `spec.template`, the editor is contributed
+ * through a DevWorkspaceTemplate, routing class `che`, created stopped (`started: false`).
+ */
+export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
+  const { schemaVersion: _schemaVersion, metadata, ...template } = input.devfile;
+  const metadataAttributes = asRecord(asRecord(metadata).attributes);
+  const attributes: Record<string, unknown> = { ...metadataAttributes, ...asRecord(template.attributes) };
+
+  const extraAnnotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(asRecord(attributes[DW_METADATA_ANNOTATIONS]))) {
+    if (typeof value === 'string') extraAnnotations[key] = value;
+  }
+  delete attributes[DW_METADATA_ANNOTATIONS];
+
+  const starterProjects = Array.isArray(template.starterProjects) ? template.starterProjects : [];
+  const projects = Array.isArray(template.projects) ? template.projects : [];
+  if (starterProjects.length > 0 && projects.length === 0 && !(USE_STARTER_PROJECT in attributes)) {
+    const first = asRecord(starterProjects[0]);
+    if (typeof first.name === 'string') attributes[USE_STARTER_PROJECT] = first.name;
+  }
+  if (Object.keys(attributes).length > 0) {
+    template.attributes = attributes;
+  } else {
+    delete template.attributes;
+  }
+
+  const identity = devfileIdentity(input.devfile);
+  const annotations: Record<string, string> = {
+    ...extraAnnotations,
+    [ANNOTATION_DEVFILE]: input.devfileText,
+    [ANNOTATION_DEVFILE_SOURCE]: stringify({ factory: { params: `url=${input.devfileUrl}` } }),
+    [ANNOTATION_CHE_EDITOR]: input.editor.id,
+    [ANNOTATION_LAST_UPDATED]: input.now.toISOString(),
+    [ANNOTATION_OWNER]: input.owner,
+  };
+  if (identity.name !== null) annotations[ANNOTATION_DEVFILE_NAME] = identity.name;
+  if (identity.version !== null) annotations[ANNOTATION_DEVFILE_VERSION] = identity.version;
+
+  return {
+    apiVersion: DEVWORKSPACE_API_VERSION,
+    kind: 'DevWorkspace',
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      labels: {
+        [LABEL_MANAGED_BY]: MANAGED_BY,
+        [LABEL_DEVWORKSPACE_SOURCE]: DEVWORKSPACE_SOURCE,
+        [LABEL_OWNER]: ownerLabelValue(input.owner),
+      },
+      annotations,
+    },
+    spec: {
+      started: false,
+      routingClass: 'che',
+      template,
+      contributions: [
+        {
+          name: 'editor',
+          kubernetes: {
+            name: editorTemplateName(input.editor.devfile, input.name),
+            namespace: input.namespace,
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** The editor's DevWorkspaceTemplate, owned by the DevWorkspace so deleting it collects this. */
+export function buildEditorTemplate(
+  devWorkspace: { metadata: { name: string; namespace: string; uid: string } },
+  editorDevfile: Record<string, unknown>,
+): DevWorkspaceTemplate {
+  const { schemaVersion: _schemaVersion, metadata: _metadata, ...spec } = editorDevfile;
+  return {
+    apiVersion: DEVWORKSPACE_API_VERSION,
+    kind: 'DevWorkspaceTemplate',
+    metadata: {
+      name: editorTemplateName(editorDevfile, devWorkspace.metadata.name),
+      namespace: devWorkspace.metadata.namespace,
+      labels: { [LABEL_MANAGED_BY]: MANAGED_BY },
+      ownerReferences: [
+        {
+          apiVersion: DEVWORKSPACE_API_VERSION,
+          kind: 'DevWorkspace',
+          name: devWorkspace.metadata.name,
+          uid: devWorkspace.metadata.uid,
+        },
+      ],
+    },
+    spec,
+  };
+}
+
+/** JSON Pointer escaping of one path segment (RFC 6901). */
+function pointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * The dashboard's start patch: `spec.started = true` plus a fresh last-updated timestamp
+ * (adding the annotations map first if it is missing).
+ */
+export function startPatch(devWorkspace: DevWorkspace, now: Date): object[] {
+  const patch: object[] = [];
+  const annotations = devWorkspace.metadata.annotations;
+  if (!annotations) {
+    patch.push({ op: 'add', path: '/metadata/annotations', value: {} });
+  }
+  patch.push({
+    op: annotations && ANNOTATION_LAST_UPDATED in annotations ? 'replace' : 'add',
+    path: `/metadata/annotations/${pointer(ANNOTATION_LAST_UPDATED)}`,
+    value: now.toISOString(),
+  });
+  patch.push({ op: 'replace', path: '/spec/started', value: true });
+  return patch;
+}
+
+/** The dashboard's stop patch: only `spec.started = false`. */
+export function stopPatch(): object[] {
+  return [{ op: 'replace', path: '/spec/started', value: false }];
+}

@@ -1,0 +1,26 @@
+export const DEVWORKSPACE_GROUP = 'workspace.devfile.io';
+export const DEVWORKSPACE_VERSION = 'v1alpha2';
+export const DEVWORKSPACE_API_VERSION = `${DEVWORKSPACE_GROUP}/${DEVWORKSPACE_VERSION}`;
+export const DEVWORKSPACE_PLURAL = 'devworkspaces';
+export const DEVWORKSPACE_TEMPLATE_PLURAL = 'devworkspacetemplates';
+
+// Che's annotations (as the Che dashboard sets them).
+export const ANNOTATION_DEVFILE = 'che.eclipse.org/devfile';
+export const ANNOTATION_DEVFILE_SOURCE = 'che.eclipse.org/devfile-source';
+export const ANNOTATION_CHE_EDITOR = 'che.eclipse.org/che-editor';
+export const ANNOTATION_LAST_UPDATED = 'che.eclipse.org/last-updated-timestamp';
+
+// The DWO webhook overwrites `controller.devfile.io/creator` with the service account's UID,
+// so the plugin keeps its own owner marker: the entity ref in an annotation, a hash in a label.
+export const ANNOTATION_OWNER = 'che-launcher.fawkes.io/owner';
+export const LABEL_OWNER = 'che-launcher.fawkes.io/owner-hash';
+export const ANNOTATION_DEVFILE_NAME = 'che-launcher.fawkes.io/devfile-name';
+export const ANNOTATION_DEVFILE_VERSION = 'che-launcher.fawkes.io/devfile-version';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'backstage-che-launcher';
+/** Read only by DWO's metrics ("source" dimension); Che itself leaves it unset. */
+export const LABEL_DEVWORKSPACE_SOURCE = 'controller.devfile.io/devworkspace-source';
+export const DEVWORKSPACE_SOURCE = 'backstage';
+
+/** Label selector of every DevWorkspace this plugin manages. */
+export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;

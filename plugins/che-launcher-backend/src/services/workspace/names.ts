@@ -1,0 +1,112 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { createHash, randomInt } from 'node:crypto';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The name pattern the Che dashboard accepts for a DevWorkspace. */
+const DEVWORKSPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const MAX_NAME_LENGTH = 63;
+const SUFFIX_LENGTH = 5;
+const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Why a requested workspace name is not a valid DevWorkspace name, or undefined when it is. */
+export function workspaceNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters`;
+  if (!DEVWORKSPACE_NAME.test(name)) {
+    return "must consist of lowercase letters, digits, '-' and '.', and start and end with a letter or digit";
+  }
+  return undefined;
+}
+
+export function isDnsLabel(value: string): boolean {
+  return value.length <= MAX_NAME_LENGTH && DNS_LABEL.test(value);
+}
+
+/**
+ * Makes any text a DNS label the way the Che dashboard does: lowercase, invalid characters
+ * replaced by '-', leading and trailing non-alphanumerics stripped.
+ */
+export function sanitizeName(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+}
+
+function trimToLength(value: string, length: number): string {
+  return value.slice(0, length).replace(/[^a-z0-9]+$/, '');
+}
+
+/** `<base>-<5 random [a-z0-9]>`, the base cut so the whole stays within 63 characters. */
+export function generateWorkspaceName(base: string | undefined): string {
+  const cleanBase =
+    trimToLength(sanitizeName(base ?? ''), MAX_NAME_LENGTH - SUFFIX_LENGTH - 1) || 'workspace';
+  let suffix = '';
+  for (let i = 0; i < SUFFIX_LENGTH; i++) {
+    suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+  }
+  return `${cleanBase}-${suffix}`;
+}
+
+function shortHash(value: string, length: number): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length);
+}
+
+/** Entity refs are case-insensitive in Backstage; compare and hash them in this form. */
+export function normalizeEntityRef(entityRef: string): string {
+  return entityRef.toLocaleLowerCase('en-US');
+}
+
+/**
+ * The label value selecting one owner's workspaces: a hash, because an entity ref such as
+ * `user:default/jane` cannot be a label value. The ref itself is kept in an annotation.
+ */
+export function ownerLabelValue(userEntityRef: string): string {
+  return shortHash(normalizeEntityRef(userEntityRef), 40);
+}
+
+/**
+ * The user's namespace from the template (`{user}-workspaces` by default). `{user}` is the user
+ * entity's name as a DNS label; if making it one changed it (or it had to be shortened), a short
+ * hash of the full entity ref is appended so two users never share a namespace.
+ */
+export function userNamespace(template: string, userEntityRef: string): string {
+  const { name } = parseEntityRef(userEntityRef);
+  const budget = MAX_NAME_LENGTH - (template.length - '{user}'.length);
+  if (budget < 12) {
+    throw new Error(`cheLauncher.namespaceTemplate '${template}' leaves too little room for the user name`);
+  }
+  let user = sanitizeName(name);
+  if (user !== name || user.length > budget) {
+    const hash = shortHash(normalizeEntityRef(userEntityRef), 6);
+    user = `${trimToLength(user, budget - hash.length - 1) || 'user'}-${hash}`;
+  }
+  return template.replace('{user}', user);
+}
+
+/** Namespaces no user may put a workspace into, whatever the configuration says. */
+export function isSystemNamespace(namespace: string): boolean {
+  return (
+    ['default', 'openshift', 'eclipse-che', 'devworkspace-controller'].includes(namespace) ||
+    namespace.startsWith('kube-') ||
+    namespace.startsWith('openshift-')
+  );
+}
+
+/** A workspace's public id: `<namespace>.<name>` (a namespace never contains a dot). */
+export function toWorkspaceId(namespace: string, name: string): string {
+  return `${namespace}.${name}`;
+}
+
+/** Splits a workspace id; undefined when it is not exactly a valid namespace and name. */
+export function parseWorkspaceId(
+  workspaceId: string,
+): { namespace: string; name: string } | undefined {
+  const dot = workspaceId.indexOf('.');
+  if (dot <= 0) return undefined;
+  const namespace = workspaceId.slice(0, dot);
+  const name = workspaceId.slice(dot + 1);
+  if (!isDnsLabel(namespace) || workspaceNameProblem(name) !== undefined) return undefined;
+  return { namespace, name };
+}

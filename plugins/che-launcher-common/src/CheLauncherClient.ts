@@ -1,0 +1,94 @@
+import {
+  CreateWorkspaceRequest,
+  CreateWorkspaceResponse,
+  ListWorkspacesQuery,
+  ListWorkspacesResponse,
+  Workspace,
+} from './types';
+
+/** The part of Backstage's DiscoveryApi the client needs. */
+export interface CheLauncherDiscoveryApi {
+  getBaseUrl(pluginId: string): Promise<string>;
+}
+
+/** The part of Backstage's FetchApi the client needs (it adds the user's token). */
+export interface CheLauncherFetchApi {
+  fetch: typeof fetch;
+}
+
+/** A non-2xx answer of the che-launcher API. */
+export class CheLauncherApiError extends Error {
+  readonly name = 'CheLauncherApiError';
+
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown[],
+  ) {
+    super(message);
+  }
+}
+
+/** A typed client of `/api/che-launcher`, usable from a Backstage frontend. */
+export class CheLauncherClient {
+  private readonly discoveryApi: CheLauncherDiscoveryApi;
+  private readonly fetchApi: CheLauncherFetchApi;
+
+  constructor(options: { discoveryApi: CheLauncherDiscoveryApi; fetchApi: CheLauncherFetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  createWorkspace(request: CreateWorkspaceRequest): Promise<CreateWorkspaceResponse> {
+    return this.call('POST', '/workspaces', request);
+  }
+
+  listWorkspaces(query: ListWorkspacesQuery = {}): Promise<ListWorkspacesResponse> {
+    const params = new URLSearchParams();
+    if (query.status) params.set('status', query.status);
+    if (query.owner) params.set('owner', query.owner);
+    const search = params.toString();
+    return this.call('GET', `/workspaces${search ? `?${search}` : ''}`);
+  }
+
+  getWorkspace(workspaceId: string): Promise<Workspace> {
+    return this.call('GET', `/workspaces/${encodeURIComponent(workspaceId)}`);
+  }
+
+  startWorkspace(workspaceId: string): Promise<Workspace> {
+    return this.call('POST', `/workspaces/${encodeURIComponent(workspaceId)}/start`);
+  }
+
+  stopWorkspace(workspaceId: string): Promise<Workspace> {
+    return this.call('POST', `/workspaces/${encodeURIComponent(workspaceId)}/stop`);
+  }
+
+  async deleteWorkspace(workspaceId: string): Promise<void> {
+    await this.call('DELETE', `/workspaces/${encodeURIComponent(workspaceId)}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('che-launcher');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 204) {
+      return undefined as T;
+    }
+    const text = await response.text();
+    let parsed: any;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const message =
+        typeof parsed?.error === 'string' ? parsed.error : `Request failed with ${response.status}`;
+      throw new CheLauncherApiError(response.status, message, parsed?.details);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,65 @@
+/** The workspace states of the API document. */
+export const workspaceStatuses = ['Running', 'Stopped', 'Starting', 'Stopping'] as const;
+
+/**
+ * A workspace's state. The DevWorkspace phase is mapped onto these four values:
+ * Starting → Starting, Running → Running, Stopping/Failing/Terminating → Stopping,
+ * Stopped/Failed/Error → Stopped; with no phase yet, `spec.started` decides
+ * (true → Starting, false → Stopped), as the Che dashboard shows it. A phase the controller has
+ * not caught up on follows the last start/stop request (e.g. Running with `started: false` → Stopping).
+ */
+export type WorkspaceStatus = (typeof workspaceStatuses)[number];
+
+/** The devfile a workspace was created from (its `metadata.name` and `metadata.version`). */
+export interface WorkspaceDevfile {
+  name: string | null;
+  version: string | null;
+}
+
+/** Body of `POST /workspaces`. */
+export interface CreateWorkspaceRequest {
+  /** HTTPS URL of a raw Devfile 2.2.x / 2.3.0 YAML file. */
+  devfileUrl: string;
+  /** Kubernetes namespace; default from `cheLauncher.namespaceTemplate` (`{user}-workspaces`). */
+  namespace?: string;
+  /** Workspace (DevWorkspace) name; default: the devfile's `metadata.name` plus a random suffix. */
+  name?: string;
+}
+
+/** The 201 body of `POST /workspaces`. */
+export interface CreateWorkspaceResponse {
+  /** `<namespace>.<name>`: stable, unique and safe in a URL path. */
+  workspaceId: string;
+  name: string;
+  status: WorkspaceStatus;
+  /** `status.mainUrl` once running, else the Che dashboard link of the workspace. */
+  ideUrl: string | null;
+  devfile: WorkspaceDevfile;
+}
+
+/** One workspace as listed or read. */
+export interface Workspace extends CreateWorkspaceResponse {
+  /** ISO-8601 creation time of the DevWorkspace. */
+  createdAt: string;
+  /** ISO-8601 time of the last create or start (`che.eclipse.org/last-updated-timestamp`). */
+  lastUsed: string;
+  /** The raw DevWorkspace phase (e.g. `Failed`), or null while the controller has not set one. */
+  phase: string | null;
+  /** The Kubernetes namespace of the workspace. */
+  namespace: string;
+  /** The owner's user entity ref, e.g. `user:default/jane`. */
+  owner: string;
+}
+
+/** The 200 body of `GET /workspaces`. */
+export interface ListWorkspacesResponse {
+  workspaces: Workspace[];
+  total: number;
+}
+
+/** Query of `GET /workspaces`. */
+export interface ListWorkspacesQuery {
+  status?: WorkspaceStatus;
+  /** Service callers only: a user entity ref whose workspaces to list. */
+  owner?: string;
+}
