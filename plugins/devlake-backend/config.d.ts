@@ -1,0 +1,54 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration of the devlake plugin (DORA metrics from Apache DevLake's database). */
+  devlake?: {
+    /**
+     * DevLake's database, read-only. Without it the plugin serves a generated demo database
+     * (when `@fawkes/devlake-fixtures` is available, as in this monorepo) and says so in the log.
+     */
+    database?: {
+      /** `mysql2` (DevLake's MySQL 8 / MariaDB; default) or `better-sqlite3` (a DevLake-shaped SQLite file). */
+      client?: 'mysql2' | 'better-sqlite3';
+      connection: {
+        /** MySQL host. */
+        host?: string;
+        /** MySQL port, default 3306. */
+        port?: number;
+        /** A user with SELECT rights on DevLake's database is enough. */
+        user?: string;
+        /** @visibility secret */
+        password?: string;
+        /** DevLake's database name, e.g. `lake`. */
+        database?: string;
+        /** mysql2 TLS options, e.g. `{ ca: ... }` or a profile name. */
+        ssl?: string | { [key: string]: unknown };
+        /** SQLite file (client better-sqlite3), opened read-only. */
+        filename?: string;
+      };
+      /** Connection pool size. */
+      pool?: {
+        /** Default 0. */
+        min?: number;
+        /** Default 5. */
+        max?: number;
+      };
+      /** Per-query timeout (ms, '10s' or { seconds: 10 }); past it the API answers 504. Default 10 s. */
+      queryTimeout?: number | string | HumanDuration;
+      /** Time to open a connection before the API answers 503. Default 5 s. */
+      connectTimeout?: number | string | HumanDuration;
+    };
+    /** Result cache (Backstage CacheService). */
+    cache?: {
+      /** Time to live (ms, '5m' or { minutes: 5 }). Default 5 minutes. */
+      ttl?: number | string | HumanDuration;
+    };
+    /** The DORA report whose definitions and thresholds apply by default: '2023' (default) or '2021'. */
+    benchmark?: '2021' | '2023';
+    /** The embedded demo database used when `database` is not configured. */
+    demo?: {
+      /** Set to false to answer 503 instead of serving demo data. Default true. */
+      enabled?: boolean;
+    };
+  };
+}

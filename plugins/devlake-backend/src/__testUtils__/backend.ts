@@ -1,0 +1,37 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import { devlakePlugin } from '../plugin';
+
+export const catalogEntities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'shop-frontend', namespace: 'default', annotations: { 'devlake.apache.org/project-name': 'alpha' } },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'beta', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'payments', namespace: 'default', annotations: { 'devlake.apache.org/project-name': 'delta' } },
+    spec: { owner: 'team-a' },
+  },
+];
+
+/** A test backend with the devlake plugin, the given `devlake` config and a mock catalog. */
+export async function startDevLakeBackend(devlake: Record<string, unknown>) {
+  return startTestBackend({
+    features: [
+      devlakePlugin,
+      mockServices.rootConfig.factory({ data: { devlake: devlake as JsonObject } }),
+      catalogServiceMock.factory({ entities: catalogEntities }),
+    ],
+  });
+}

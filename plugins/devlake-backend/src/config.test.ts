@@ -1,0 +1,21 @@
+import { ConfigReader } from '@backstage/config';
+import { readDurationMs, readPluginConfig } from './config';
+
+describe('readPluginConfig', () => {
+  it('defaults to the 2023 report and a 5 minute cache', () => {
+    expect(readPluginConfig(new ConfigReader({}))).toEqual({ benchmark: '2023', cacheTtlMs: 300_000 });
+  });
+
+  it('reads the report (also an unquoted YAML number) and durations in every form', () => {
+    expect(readPluginConfig(new ConfigReader({ devlake: { benchmark: 2021, cache: { ttl: '30s' } } }))).toEqual({
+      benchmark: '2021',
+      cacheTtlMs: 30_000,
+    });
+    expect(readPluginConfig(new ConfigReader({ devlake: { cache: { ttl: { minutes: 2 } } } })).cacheTtlMs).toBe(120_000);
+    expect(readDurationMs(new ConfigReader({ t: 1500 }), 't', 1)).toBe(1500);
+  });
+
+  it('rejects an unknown report', () => {
+    expect(() => readPluginConfig(new ConfigReader({ devlake: { benchmark: '2022' } }))).toThrow(/2021' or '2023/);
+  });
+});

@@ -1,0 +1,31 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { startDevLakeBackend } from './__testUtils__/backend';
+
+const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
+
+describe('embedded demo database (no devlake.database configured)', () => {
+  it('serves real numbers from the generated DevLake-shaped SQLite database', async () => {
+    const { server } = await startDevLakeBackend({});
+    const all = await request(server).get('/api/devlake/dora-metrics').set(auth);
+    expect(all.status).toBe(200);
+    for (const metric of Object.values(all.body.metrics) as any[]) {
+      expect(metric.value).toEqual(expect.any(Number));
+      expect(['elite', 'high', 'medium', 'low']).toContain(metric.performance);
+      expect(['increasing', 'stable', 'decreasing']).toContain(metric.trend);
+    }
+    const project = await request(server)
+      .get('/api/devlake/dora-metrics?project=my-service&team=platform-team')
+      .set(auth);
+    expect(project.status).toBe(200);
+    expect(project.body.metrics.deploymentFrequency.value).toBeGreaterThan(0);
+
+    const history = await request(server)
+      .get('/api/devlake/deployment-history?service=catalog-web&environment=prod&limit=5')
+      .set(auth);
+    expect(history.status).toBe(200);
+    expect(history.body.deployments).toHaveLength(5);
+    expect(history.body.total).toBeGreaterThan(5);
+    expect(history.body.deployments[0]).toMatchObject({ environment: 'prod', triggeredBy: null });
+  });
+});

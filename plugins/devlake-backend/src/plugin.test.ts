@@ -1,0 +1,258 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createDevLakeSchema, DevLakeTestDatabases, DevLakeTestDatabase } from '@fawkes/devlake-fixtures';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { startDevLakeBackend } from './__testUtils__/backend';
+import { buildDoraFixture, currentPeriod } from './__testUtils__/doraFixture';
+
+const databases = new DevLakeTestDatabases();
+afterAll(() => databases.cleanup());
+
+const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
+
+/** A SELECT-only account on the test database (MySQL) or the file opened read-only (SQLite). */
+async function readOnlyConnection(db: DevLakeTestDatabase) {
+  if (db.id !== 'MYSQL_8') {
+    return { database: { client: 'better-sqlite3', connection: db.connection }, dropUser: async () => {} };
+  }
+  const user = `devlake_ro_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  const database = String(db.connection.database);
+  for (const host of ['%', 'localhost', '127.0.0.1']) {
+    await db.knex.raw('CREATE USER ?@? IDENTIFIED BY ?', [user, host, password]);
+    await db.knex.raw('GRANT SELECT ON ??.* TO ?@?', [database, user, host]);
+  }
+  const dropUser = async () => {
+    for (const host of ['%', 'localhost', '127.0.0.1']) {
+      await db.knex.raw('DROP USER IF EXISTS ?@?', [user, host]);
+    }
+  };
+  const { host, port } = db.connection as { host: string; port: number };
+  return { database: { client: 'mysql2', connection: { host, port, user, password, database } }, dropUser };
+}
+
+describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId => {
+  let server: any;
+  let db: DevLakeTestDatabase;
+  let dropUser = async () => {};
+  afterAll(() => dropUser());
+
+  beforeAll(async () => {
+    db = await databases.init(databaseId);
+    await createDevLakeSchema(db.knex);
+    await buildDoraFixture().write(db.knex);
+    const readOnly = await readOnlyConnection(db);
+    dropUser = readOnly.dropUser;
+    ({ server } = await startDevLakeBackend({ database: readOnly.database }));
+  });
+
+  const metrics = (query: Record<string, string>) =>
+    request(server)
+      .get('/api/devlake/dora-metrics')
+      .query({ ...currentPeriod, ...query })
+      .set(auth);
+
+  describe('GET /dora-metrics', () => {
+    it('computes every metric for a project (2023 report, the default)', async () => {
+      const res = await metrics({ project: 'alpha' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        project: 'alpha',
+        team: null,
+        period: { startDate: '2024-03-04', endDate: '2024-03-17' },
+        metrics: {
+          // d1 (2 rows), d2, d3, d4, d11 over two weeks; previous period 4 → +25 %.
+          // Deployment days per week: 2 and 2 → median 2 → high.
+          deploymentFrequency: { value: 2.5, unit: 'deploys/week', trend: 'increasing', performance: 'high' },
+          // Cycle times [30, 120, 240, 600] minutes → lower median 120; previous 300.
+          leadTimeForChanges: { value: 2, unit: 'hours', trend: 'decreasing', performance: 'elite' },
+          // d3 of 5 deployments has incidents → 20 %; previous 1 of 4 = 25 %.
+          changeFailureRate: { value: 20, unit: 'percent', trend: 'decreasing', performance: 'low' },
+          // Recovery from d3: 210 and 1440 minutes → 210; previous 30.
+          timeToRestoreService: { value: 3.5, unit: 'hours', trend: 'increasing', performance: 'high' },
+        },
+      });
+    });
+
+    it('uses the 2021 report when asked', async () => {
+      const res = await metrics({ project: 'alpha', benchmark: '2021' });
+      expect(res.status).toBe(200);
+      expect(res.body.metrics).toEqual({
+        deploymentFrequency: { value: 2.5, unit: 'deploys/week', trend: 'increasing', performance: 'high' },
+        leadTimeForChanges: { value: 2, unit: 'hours', trend: 'decreasing', performance: 'high' },
+        // 20 % is exactly the 2021 "high" edge (<= 0.20).
+        changeFailureRate: { value: 20, unit: 'percent', trend: 'decreasing', performance: 'high' },
+        // lead_time_minutes of incidents resolved in the period: [45, 60, 150] → 60, exactly
+        // the "elite" edge (< 60 fails) → high; previous [30].
+        timeToRestoreService: { value: 1, unit: 'hours', trend: 'increasing', performance: 'high' },
+      });
+    });
+
+    it('returns nulls, not an error, when a project has no data', async () => {
+      const res = await metrics({ project: 'gamma' });
+      expect(res.status).toBe(200);
+      for (const metric of Object.values(res.body.metrics) as any[]) {
+        expect(metric).toMatchObject({ value: null, trend: null, performance: null });
+      }
+    });
+
+    it('keeps a trend stable at exactly +10 %', async () => {
+      const res = await metrics({ project: 'delta' });
+      expect(res.body.metrics.deploymentFrequency).toEqual({
+        value: 5.5,
+        unit: 'deploys/week',
+        trend: 'stable',
+        // weeks of 7 and 4 deployment days → lower median 4 → high, not elite.
+        performance: 'high',
+      });
+    });
+
+    it('counts a one-deployment project as medium (2023) and high (2021)', async () => {
+      const res2023 = await metrics({ project: 'beta' });
+      expect(res2023.body.metrics.deploymentFrequency).toEqual({
+        value: 0.5,
+        unit: 'deploys/week',
+        trend: null,
+        performance: 'medium',
+      });
+      expect(res2023.body.metrics.changeFailureRate).toEqual({ value: 0, unit: 'percent', trend: null, performance: 'elite' });
+      const res2021 = await metrics({ project: 'beta', benchmark: '2021' });
+      expect(res2021.body.metrics.deploymentFrequency.performance).toBe('high');
+    });
+
+    it('resolves a catalog entity through its annotation, and a plain name as itself', async () => {
+      const viaAnnotation = await metrics({ project: 'shop-frontend' });
+      const direct = await metrics({ project: 'alpha' });
+      expect(viaAnnotation.status).toBe(200);
+      expect(viaAnnotation.body.project).toBe('shop-frontend');
+      expect(viaAnnotation.body.metrics).toEqual(direct.body.metrics);
+      const system = await metrics({ project: 'payments' });
+      expect(system.body.metrics.deploymentFrequency.value).toBe(5.5);
+      const fullRef = await metrics({ project: 'system:default/payments' });
+      expect(fullRef.body.metrics.deploymentFrequency.value).toBe(5.5);
+      // A ref to an entity that does not exist is not a DevLake project either.
+      expect((await metrics({ project: 'component:default/payments' })).status).toBe(404);
+      const entityWithoutAnnotation = await metrics({ project: 'beta' });
+      expect(entityWithoutAnnotation.body.metrics.deploymentFrequency.value).toBe(0.5);
+    });
+
+    it('scopes by team, by team and project, and by neither', async () => {
+      const team = await metrics({ team: 'Platform' });
+      expect(team.status).toBe(200);
+      expect(team.body.project).toBeNull();
+      expect(team.body.team).toBe('Platform');
+      // d1 (alice's row), d3 and beta's b1.
+      expect(team.body.metrics.deploymentFrequency.value).toBe(1.5);
+      // PRs authored by alice: pr2 (600 minutes).
+      expect(team.body.metrics.leadTimeForChanges.value).toBe(10);
+
+      const both = await metrics({ team: 'Platform', project: 'alpha' });
+      expect(both.body.metrics.deploymentFrequency.value).toBe(1);
+      expect(both.body.metrics.changeFailureRate.value).toBe(50);
+      const both2021 = await metrics({ team: 'Platform', project: 'alpha', benchmark: '2021' });
+      // Incidents assigned to alice: i1 (150 minutes).
+      expect(both2021.body.metrics.timeToRestoreService.value).toBe(2.5);
+
+      const all = await metrics({});
+      // alpha 5 + beta 1 + delta 11 deployments.
+      expect(all.body.metrics.deploymentFrequency.value).toBe(8.5);
+      expect(all.body.project).toBeNull();
+    });
+
+    it('answers 404 for unknown projects and teams (case-sensitive)', async () => {
+      for (const query of [{ project: 'nope' }, { project: 'Alpha' }, { team: 'platform' }] as Record<string, string>[]) {
+        const res = await metrics(query);
+        expect(res.status).toBe(404);
+        expect(res.body).toEqual({ error: expect.stringMatching(/not found/) });
+      }
+    });
+
+    it.each([
+      [{ startDate: 'yesterday' }],
+      [{ startDate: '2024-02-30' }],
+      [{ endDate: '2024-13-01' }],
+      [{ startDate: '2024-03-18', endDate: '2024-03-17' }],
+      [{ benchmark: '2022' }],
+    ])('answers 400 for %p', async query => {
+      const res = await metrics(query);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual(expect.any(String));
+    });
+  });
+
+  describe('GET /deployment-history', () => {
+    const history = (query: Record<string, string>) =>
+      request(server).get('/api/devlake/deployment-history').query(query).set(auth);
+
+    it('lists deployments newest first, one per deployment id, with the total', async () => {
+      const res = await history({ service: 'alpha' });
+      expect(res.status).toBe(200);
+      expect(res.body.service).toBe('alpha');
+      expect(res.body.total).toBe(15);
+      expect(res.body.deployments.map((d: any) => d.id)).toEqual([
+        'd9', 'd4', 'd3', 'd12', 'd8', 'd7', 'd6', 'd5', 'd2', 'd1', 'd11', 'd10', 'p2', 'p1', 'p3',
+      ]);
+      expect(res.body.deployments.find((d: any) => d.id === 'd1')).toEqual({
+        id: 'd1',
+        version: 'v1.2.3',
+        environment: 'prod',
+        status: 'SUCCESS',
+        startTime: '2024-03-05T08:55:00Z',
+        endTime: '2024-03-05T09:00:00Z',
+        duration: 300,
+        triggeredBy: null,
+        commit: { sha: 'sha-d1b', message: 'fix: café ✓', author: 'alice@example.com' },
+      });
+      expect(res.body.deployments.find((d: any) => d.id === 'd5').status).toBe('FAILURE');
+      expect(res.body.deployments.find((d: any) => d.id === 'd12').environment).toBe('dev');
+    });
+
+    it('filters by environment and pages with limit', async () => {
+      const prod = await history({ service: 'shop-frontend', environment: 'prod', limit: '2' });
+      expect(prod.status).toBe(200);
+      expect(prod.body.service).toBe('shop-frontend');
+      expect(prod.body.total).toBe(12);
+      expect(prod.body.deployments.map((d: any) => d.id)).toEqual(['d9', 'd4']);
+      const staging = await history({ service: 'alpha', environment: 'staging' });
+      expect(staging.body.deployments.map((d: any) => d.id)).toEqual(['d6']);
+      const dev = await history({ service: 'alpha', environment: 'dev' });
+      expect(dev.body).toMatchObject({ total: 1, deployments: [{ id: 'd12', environment: 'dev' }] });
+    });
+
+    it('answers 404 for an unknown service', async () => {
+      const res = await history({ service: 'nope' });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: "Service 'nope' not found in DevLake" });
+    });
+
+    it.each([
+      [{}],
+      [{ service: '' }],
+      [{ service: 'alpha', limit: '0' }],
+      [{ service: 'alpha', limit: '101' }],
+      [{ service: 'alpha', limit: 'abc' }],
+      [{ service: 'alpha', limit: '1.5' }],
+      [{ service: 'alpha', environment: 'production' }],
+    ])('answers 400 for %p', async query => {
+      const res = await history(query);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: expect.any(String), details: expect.any(Array) });
+    });
+  });
+
+  describe('authentication', () => {
+    it.each(['/dora-metrics?project=alpha', '/deployment-history?service=alpha'])(
+      'rejects missing and invalid tokens on %s',
+      async path => {
+        const none = await request(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.none.header());
+        expect(none.status).toBe(401);
+        expect(none.body).toEqual({ error: expect.any(String) });
+        const invalid = await request(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.user.invalidHeader());
+        expect(invalid.status).toBe(401);
+        expect(invalid.body).toEqual({ error: expect.any(String) });
+        const service = await request(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.service.header());
+        expect(service.status).toBe(200);
+      },
+    );
+  });
+});

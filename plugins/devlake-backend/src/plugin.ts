@@ -1,0 +1,57 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
+import Router from 'express-promise-router';
+import { readPluginConfig } from './config';
+import { createRouter } from './service/router';
+import { DeploymentHistoryService } from './services/DeploymentHistoryService';
+import { DoraMetricsService } from './services/DoraMetricsService';
+import { DoraRepository } from './services/DoraRepository';
+import { openDevLakeDatabase } from './services/openDevLakeDatabase';
+import { ProjectResolver } from './services/ProjectResolver';
+import { ResultCache } from './services/ResultCache';
+
+/**
+ * DORA metrics and deployment history read (read-only) from Apache DevLake's database,
+ * with the semantics of DevLake's DORA dashboard.
+ */
+export const devlakePlugin = createBackendPlugin({
+  pluginId: 'devlake',
+  register(env) {
+    env.registerInit({
+      deps: {
+        guard: apiGuardServiceRef,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        cache: coreServices.cache,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({ guard, config, logger, cache, lifecycle, catalog }) {
+        const pluginConfig = readPluginConfig(config);
+        const db = await openDevLakeDatabase(config, logger);
+        if (!db) {
+          const router = Router();
+          router.use(() => {
+            throw new ServiceUnavailableError('DevLake database is not configured');
+          });
+          guard.mount(router);
+          return;
+        }
+        lifecycle.addShutdownHook(() => db.close());
+        const repository = new DoraRepository(db);
+        const resolver = new ProjectResolver(catalog);
+        const resultCache = new ResultCache(cache, pluginConfig.cacheTtlMs, logger);
+        guard.mount(
+          await createRouter({
+            logger,
+            doraMetrics: new DoraMetricsService(repository, resolver, resultCache),
+            deploymentHistory: new DeploymentHistoryService(repository, resolver, resultCache),
+            defaultBenchmark: pluginConfig.benchmark,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,131 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
+import request from 'supertest';
+import { startDevLakeBackend } from './__testUtils__/backend';
+import { TcpProxy } from './__testUtils__/tcpProxy';
+
+const databases = new DevLakeTestDatabases();
+afterAll(() => databases.cleanup());
+
+const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
+
+function smallFixture() {
+  const fx = new DevLakeFixture();
+  fx.project('alpha');
+  fx.deploymentCommit({ project: 'alpha', deploymentId: 'd1', finished: '2024-03-05T10:00:00Z' });
+  fx.deploymentCommit({ project: 'alpha', deploymentId: 'd2', finished: '2024-03-06T10:00:00Z' });
+  return fx;
+}
+
+describe.each(databases.eachSupportedId())('caching on %s', databaseId => {
+  it('serves hits from the cache, misses from the database, and expires entries', async () => {
+    const db = await databases.init(databaseId);
+    await createDevLakeSchema(db.knex);
+    await smallFixture().write(db.knex);
+    const { server } = await startDevLakeBackend({
+      database: { client: db.client, connection: db.connection },
+      cache: { ttl: 2500 },
+    });
+    const history = (limit: string) =>
+      request(server).get('/api/devlake/deployment-history').query({ service: 'alpha', limit }).set(auth);
+    const dora = () =>
+      request(server)
+        .get('/api/devlake/dora-metrics')
+        .query({ project: 'alpha', startDate: '2024-03-04', endDate: '2024-03-17' })
+        .set(auth);
+
+    expect((await history('1')).body.total).toBe(2);
+    expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1);
+
+    const fx = new DevLakeFixture();
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-07T10:00:00Z' });
+    await fx.write(db.knex);
+
+    // Same parameters: cached. Another parameter value: a different key, read fresh.
+    expect((await history('1')).body.total).toBe(2);
+    expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1);
+    expect((await history('2')).body.total).toBe(3);
+
+    await new Promise(resolve => setTimeout(resolve, 2700));
+    const expired = await history('1');
+    expect(expired.body.total).toBe(3);
+    expect(expired.body.deployments[0].id).toBe('d3');
+    expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1.5);
+  });
+});
+
+const mySqlOnly = DevLakeTestDatabases.hasMySql() ? describe : describe.skip;
+
+mySqlOnly('database failures (MariaDB/MySQL)', () => {
+  it('answers 503 while the database is down, 504 past the query timeout, and recovers', async () => {
+    const db = await databases.init('MYSQL_8');
+    await createDevLakeSchema(db.knex);
+    await smallFixture().write(db.knex);
+    const { host, port, user, password, database } = db.connection as any;
+    const proxy = new TcpProxy(host, port);
+    await proxy.start();
+    try {
+      const { server } = await startDevLakeBackend({
+        database: {
+          client: 'mysql2',
+          connection: { host: '127.0.0.1', port: proxy.port, user, password, database },
+          queryTimeout: 1000,
+          connectTimeout: 1000,
+        },
+      });
+      let day = 10;
+      // A new endDate each time, so no answer comes from the cache.
+      const get = () =>
+        request(server)
+          .get('/api/devlake/dora-metrics')
+          .query({ project: 'alpha', startDate: '2024-03-01', endDate: `2024-03-${day++}` })
+          .set(auth);
+
+      expect((await get()).status).toBe(200);
+
+      await proxy.stop();
+      for (let i = 0; i < 2; i++) {
+        const down = await get();
+        expect(down.status).toBe(503);
+        expect(down.body).toEqual({ error: 'DevLake database is unavailable' });
+      }
+
+      await proxy.start();
+      expect((await get()).status).toBe(200);
+
+      // Hold a write lock so the plugin's SELECT waits past its 1 s timeout.
+      const locker = await db.knex.client.acquireConnection();
+      try {
+        await db.knex.raw('LOCK TABLES projects WRITE').connection(locker);
+        const slow = await get();
+        expect(slow.status).toBe(504);
+        expect(slow.body).toEqual({ error: 'DevLake database query timed out' });
+        await db.knex.raw('UNLOCK TABLES').connection(locker);
+      } finally {
+        await db.knex.client.releaseConnection(locker);
+      }
+      const recovered = await get();
+      expect(recovered.status).toBe(200);
+      expect(recovered.body.metrics.deploymentFrequency.value).not.toBeNull();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('answers 503 when the database refuses connections from the start', async () => {
+    const proxy = new TcpProxy('127.0.0.1', 1);
+    await proxy.start();
+    const closedPort = proxy.port;
+    await proxy.stop();
+    const { server } = await startDevLakeBackend({
+      database: {
+        client: 'mysql2',
+        connection: { host: '127.0.0.1', port: closedPort, user: 'nobody', password: 'x', database: 'lake' },
+        connectTimeout: 1000,
+      },
+    });
+    const res = await request(server).get('/api/devlake/deployment-history?service=alpha').set(auth);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'DevLake database is unavailable' });
+  });
+});

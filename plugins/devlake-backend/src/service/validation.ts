@@ -1,0 +1,49 @@
+import { ValidationError } from '@fawkes/plugin-api-guard-node';
+import { z } from 'zod';
+
+const name = (field: string) =>
+  z
+    .string({ invalid_type_error: `${field} must be a single string` })
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(255, `${field} must be at most 255 characters`);
+
+export const doraMetricsQuerySchema = z.object({
+  project: name('project').optional(),
+  team: name('team').optional(),
+  startDate: z.string({ invalid_type_error: 'startDate must be a single string' }).optional(),
+  endDate: z.string({ invalid_type_error: 'endDate must be a single string' }).optional(),
+  benchmark: z.enum(['2021', '2023'], { message: "benchmark must be '2021' or '2023'" }).optional(),
+});
+
+export const deploymentHistoryQuerySchema = z.object({
+  service: name('service').optional().refine(v => v !== undefined, 'service is required'),
+  environment: z
+    .enum(['dev', 'staging', 'prod'], { message: "environment must be one of 'dev', 'staging', 'prod'" })
+    .optional(),
+  limit: z
+    .string({ invalid_type_error: 'limit must be a single integer' })
+    .regex(/^\d+$/, 'limit must be an integer between 1 and 100')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, 'limit must be an integer between 1 and 100')
+        .max(100, 'limit must be an integer between 1 and 100'),
+    )
+    .optional(),
+});
+
+/** Parses with zod; failures become a 400 listing every problem. */
+export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query);
+  if (!result.success) {
+    const details = result.error.issues.map(issue => ({
+      path: issue.path.join('.') || '(query)',
+      message: issue.message,
+    }));
+    throw new ValidationError(details.map(d => d.message).join('; '), details);
+  }
+  return result.data;
+}

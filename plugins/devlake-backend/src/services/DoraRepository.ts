@@ -1,0 +1,254 @@
+import { Knex } from 'knex';
+import { DevLakeDatabase } from './DevLakeDatabase';
+import { decodeText, fromSqlTime, toSqlTime } from './sqlTime';
+
+/** Which DevLake data a query covers: projects (null = every project) and/or a team. */
+export interface DoraScope {
+  projects: string[] | null;
+  team: string | null;
+}
+
+export interface Deployment {
+  id: string;
+  /** max(finished_date) of the deployment's rows. */
+  finishedMs: number;
+}
+
+export interface DeployedPullRequest {
+  id: string;
+  cycleMinutes: number;
+  deploymentFinishedMs: number;
+}
+
+export interface LinkedIncident {
+  incidentId: string;
+  deploymentId: string;
+  resolvedMs: number | null;
+}
+
+export interface RestoredIncident {
+  id: string;
+  leadTimeMinutes: number;
+  resolvedMs: number;
+}
+
+export interface DeploymentRow {
+  deploymentId: string;
+  refName: string | null;
+  environment: string | null;
+  result: string | null;
+  startedMs: number | null;
+  finishedMs: number | null;
+  durationSec: number | null;
+  commitSha: string;
+  commitMessage: string | null;
+  authorEmail: string | null;
+}
+
+const chunkSize = 500;
+
+/**
+ * The minimal rows behind DevLake's DORA dashboard, fetched with portable, parameterized
+ * knex queries that run unchanged on MySQL/MariaDB and SQLite. All bucketing and medians
+ * happen in TypeScript. Never writes.
+ */
+export class DoraRepository {
+  constructor(private readonly db: DevLakeDatabase) {}
+
+  private get knex(): Knex {
+    return this.db.knex;
+  }
+
+  async projectExists(name: string): Promise<boolean> {
+    const rows = await this.db.run(this.knex('projects').select('name').where('name', name).limit(1));
+    return rows.length > 0;
+  }
+
+  async teamExists(name: string): Promise<boolean> {
+    const rows = await this.db.run(this.knex('teams').select('id').where('name', name).limit(1));
+    return rows.length > 0;
+  }
+
+  /** accounts.id of a team's members: account → user_accounts → users → team_users → teams. */
+  private teamAccounts(team: string): Knex.QueryBuilder {
+    return this.knex('user_accounts as ua')
+      .join('users as u', 'u.id', 'ua.user_id')
+      .join('team_users as tu', 'tu.user_id', 'u.id')
+      .join('teams as t', 't.id', 'tu.team_id')
+      .where('t.name', team)
+      .select('ua.account_id');
+  }
+
+  private mapped(query: Knex.QueryBuilder, column: string, table: string, scope: DoraScope) {
+    query.join('project_mapping as pm', function joinMapping() {
+      this.on('pm.row_id', '=', column).andOnVal('pm.table', '=', table);
+    });
+    if (scope.projects) query.whereIn('pm.project_name', scope.projects);
+    return query;
+  }
+
+  /**
+   * Successful production deployments of the scope, one per cicd_deployment_id at its latest
+   * finished_date, whose latest finished_date is in [fromMs, toMs). With a team, only rows
+   * whose commit was authored by a member count.
+   */
+  async deployments(scope: DoraScope, fromMs: number, toMs: number): Promise<Deployment[]> {
+    const query = this.mapped(this.knex('cicd_deployment_commits as cdc'), 'cdc.cicd_scope_id', 'cicd_scopes', scope)
+      .where('cdc.result', 'SUCCESS')
+      .where('cdc.environment', 'PRODUCTION')
+      .groupBy('cdc.cicd_deployment_id')
+      .select('cdc.cicd_deployment_id as id')
+      .max('cdc.finished_date as finished')
+      .havingRaw('max(cdc.finished_date) >= ? and max(cdc.finished_date) < ?', [toSqlTime(fromMs), toSqlTime(toMs)]);
+    if (scope.team) {
+      query.whereIn(
+        'cdc.commit_sha',
+        this.knex('commits as c').select('c.sha').whereIn('c.author_id', this.teamAccounts(scope.team)),
+      );
+    }
+    const rows: Array<{ id: string; finished: unknown }> = await this.db.run(query);
+    return rows.map(r => ({ id: r.id, finishedMs: fromSqlTime(r.finished)! }));
+  }
+
+  /**
+   * Merged PRs of the scope's repos with a cycle time, deployed by a deployment-commit whose
+   * own finished_date is in [fromMs, toMs). With a team, PRs authored by a member.
+   */
+  async deployedPullRequests(scope: DoraScope, fromMs: number, toMs: number): Promise<DeployedPullRequest[]> {
+    const query = this.mapped(this.knex('pull_requests as pr'), 'pr.base_repo_id', 'repos', scope)
+      .join('project_pr_metrics as ppm', 'ppm.id', 'pr.id')
+      .join('cicd_deployment_commits as cdc', 'cdc.id', 'ppm.deployment_commit_id')
+      .whereNotNull('pr.merged_date')
+      .whereNotNull('ppm.pr_cycle_time')
+      .where('cdc.finished_date', '>=', toSqlTime(fromMs))
+      .where('cdc.finished_date', '<', toSqlTime(toMs))
+      .distinct('pr.id as id', 'ppm.pr_cycle_time as cycle', 'cdc.finished_date as finished');
+    if (scope.team) query.whereIn('pr.author_id', this.teamAccounts(scope.team));
+    const rows: Array<{ id: string; cycle: unknown; finished: unknown }> = await this.db.run(query);
+    return rows.map(r => ({
+      id: r.id,
+      cycleMinutes: Number(r.cycle),
+      deploymentFinishedMs: fromSqlTime(r.finished)!,
+    }));
+  }
+
+  /** Incidents attributed to the given deployments (relationship row plus an incidents row). */
+  async incidentsOfDeployments(deploymentIds: string[]): Promise<LinkedIncident[]> {
+    const result: LinkedIncident[] = [];
+    for (let i = 0; i < deploymentIds.length; i += chunkSize) {
+      const chunk = deploymentIds.slice(i, i + chunkSize);
+      const rows: Array<{ id: string; deployment_id: string; resolved: unknown }> = await this.db.run(
+        this.knex('project_incident_deployment_relationships as pidr')
+          .join('incidents as i', 'i.id', 'pidr.id')
+          .whereIn('pidr.deployment_id', chunk)
+          .distinct('i.id as id', 'pidr.deployment_id as deployment_id', 'i.resolution_date as resolved'),
+      );
+      for (const r of rows) {
+        result.push({ incidentId: r.id, deploymentId: r.deployment_id, resolvedMs: fromSqlTime(r.resolved) });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The 2021 report's input: distinct incidents on the scope's boards (or other mapped
+   * scopes) resolved in [fromMs, toMs) with a lead time. With a team, assigned to a member.
+   */
+  async restoredIncidents(scope: DoraScope, fromMs: number, toMs: number): Promise<RestoredIncident[]> {
+    const query = this.knex('incidents as i')
+      .join('project_mapping as pm', function joinMapping() {
+        this.on('pm.row_id', '=', 'i.scope_id').andOn('pm.table', '=', 'i.table');
+      })
+      .whereNotNull('i.lead_time_minutes')
+      .where('i.resolution_date', '>=', toSqlTime(fromMs))
+      .where('i.resolution_date', '<', toSqlTime(toMs))
+      .distinct('i.id as id', 'i.lead_time_minutes as lead', 'i.resolution_date as resolved');
+    if (scope.projects) query.whereIn('pm.project_name', scope.projects);
+    if (scope.team) query.whereIn('i.assignee_id', this.teamAccounts(scope.team));
+    const rows: Array<{ id: string; lead: unknown; resolved: unknown }> = await this.db.run(query);
+    return rows.map(r => ({ id: r.id, leadTimeMinutes: Number(r.lead), resolvedMs: fromSqlTime(r.resolved)! }));
+  }
+
+  private historyBase(project: string, environments: string[] | null): Knex.QueryBuilder {
+    const query = this.mapped(this.knex('cicd_deployment_commits as cdc'), 'cdc.cicd_scope_id', 'cicd_scopes', {
+      projects: [project],
+      team: null,
+    });
+    if (environments) query.whereIn('cdc.environment', environments);
+    return query;
+  }
+
+  /** Number of distinct deployments of a project (optionally in some environments). */
+  async countDeployments(project: string, environments: string[] | null): Promise<number> {
+    const rows: Array<{ n: unknown }> = await this.db.run(
+      this.historyBase(project, environments).countDistinct({ n: 'cdc.cicd_deployment_id' }),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * The newest `limit` deployments of a project, each as its row with the latest
+   * finished_date (ties: the smallest row id), with the commit's decoded message and author.
+   */
+  async latestDeployments(project: string, environments: string[] | null, limit: number): Promise<DeploymentRow[]> {
+    const newest: Array<{ id: string; finished: unknown }> = await this.db.run(
+      this.historyBase(project, environments)
+        .groupBy('cdc.cicd_deployment_id')
+        .select('cdc.cicd_deployment_id as id')
+        .max('cdc.finished_date as finished')
+        .orderByRaw('max(cdc.finished_date) desc, cdc.cicd_deployment_id desc')
+        .limit(limit),
+    );
+    if (newest.length === 0) return [];
+    const rows: any[] = await this.db.run(
+      this.historyBase(project, environments)
+        .leftJoin('commits as c', 'c.sha', 'cdc.commit_sha')
+        .whereIn(
+          'cdc.cicd_deployment_id',
+          newest.map(n => n.id),
+        )
+        .select(
+          'cdc.id as row_id',
+          'cdc.cicd_deployment_id as deployment_id',
+          'cdc.ref_name as ref_name',
+          'cdc.environment as environment',
+          'cdc.result as result',
+          'cdc.started_date as started',
+          'cdc.finished_date as finished',
+          'cdc.duration_sec as duration',
+          'cdc.commit_sha as sha',
+          'cdc.commit_msg as commit_msg',
+          'c.message as message',
+          'c.author_email as author_email',
+        ),
+    );
+    const best = new Map<string, any>();
+    for (const row of rows) {
+      const current = best.get(row.deployment_id);
+      const finished = fromSqlTime(row.finished) ?? -Infinity;
+      const currentFinished = current ? fromSqlTime(current.finished) ?? -Infinity : -Infinity;
+      if (
+        !current ||
+        finished > currentFinished ||
+        (finished === currentFinished && String(row.row_id) < String(current.row_id))
+      ) {
+        best.set(row.deployment_id, row);
+      }
+    }
+    return newest
+      .map(n => best.get(n.id))
+      .filter(Boolean)
+      .map(row => ({
+        deploymentId: row.deployment_id,
+        refName: row.ref_name || null,
+        environment: row.environment || null,
+        result: row.result || null,
+        startedMs: fromSqlTime(row.started),
+        finishedMs: fromSqlTime(row.finished),
+        durationSec: row.duration === null || row.duration === undefined ? null : Number(row.duration),
+        commitSha: row.sha,
+        commitMessage: decodeText(row.message) ?? decodeText(row.commit_msg),
+        authorEmail: row.author_email || null,
+      }));
+  }
+}

@@ -1,0 +1,32 @@
+import { DevLakeClient, DevLakeClientError } from './DevLakeClient';
+
+describe('DevLakeClient', () => {
+  const discoveryApi = { getBaseUrl: async () => 'http://backstage/api/devlake' };
+
+  it('builds the query string and returns the body', async () => {
+    const calls: string[] = [];
+    const fetchApi = {
+      fetch: (async (url: string) => {
+        calls.push(url);
+        return new Response(JSON.stringify({ service: 's', deployments: [], total: 0 }), { status: 200 });
+      }) as typeof fetch,
+    };
+    const client = new DevLakeClient({ discoveryApi, fetchApi });
+    await expect(client.getDeploymentHistory({ service: 'my svc', environment: 'prod', limit: 5 })).resolves.toEqual({
+      service: 's',
+      deployments: [],
+      total: 0,
+    });
+    expect(calls).toEqual(['http://backstage/api/devlake/deployment-history?service=my+svc&environment=prod&limit=5']);
+  });
+
+  it('throws the error body message with the status', async () => {
+    const fetchApi = {
+      fetch: (async () => new Response(JSON.stringify({ error: 'Project not found' }), { status: 404 })) as typeof fetch,
+    };
+    const client = new DevLakeClient({ discoveryApi, fetchApi });
+    const error = await client.getDoraMetrics({ project: 'x' }).catch(e => e);
+    expect(error).toBeInstanceOf(DevLakeClientError);
+    expect(error).toMatchObject({ message: 'Project not found', status: 404 });
+  });
+});

@@ -1,0 +1,71 @@
+import {
+  DeploymentHistoryRequest,
+  DeploymentHistoryResponse,
+  DoraMetricsRequest,
+  DoraMetricsResponse,
+} from './types';
+
+/** The part of Backstage's DiscoveryApi the client needs. */
+export interface DevLakeDiscoveryApi {
+  getBaseUrl(pluginId: string): Promise<string>;
+}
+
+/** The part of Backstage's FetchApi the client needs (it adds the user's token). */
+export interface DevLakeFetchApi {
+  fetch: typeof fetch;
+}
+
+/** An error response of the devlake plugin. */
+export class DevLakeClientError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'DevLakeClientError';
+  }
+}
+
+/** A typed client for the devlake backend plugin. */
+export class DevLakeClient {
+  private readonly discoveryApi: DevLakeDiscoveryApi;
+  private readonly fetchApi: DevLakeFetchApi;
+
+  constructor(options: { discoveryApi: DevLakeDiscoveryApi; fetchApi: DevLakeFetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  getDoraMetrics(request: DoraMetricsRequest = {}): Promise<DoraMetricsResponse> {
+    return this.get('/dora-metrics', { ...request });
+  }
+
+  getDeploymentHistory(request: DeploymentHistoryRequest): Promise<DeploymentHistoryResponse> {
+    return this.get('/deployment-history', {
+      service: request.service,
+      environment: request.environment,
+      limit: request.limit === undefined ? undefined : String(request.limit),
+    });
+  }
+
+  private async get<T>(path: string, query: Record<string, string | undefined>): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('devlake');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, value);
+    }
+    const qs = params.toString();
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}${qs ? `?${qs}` : ''}`);
+    if (!response.ok) {
+      let message = `Request failed with ${response.status}`;
+      try {
+        const body = await response.json();
+        if (body && typeof body.error === 'string') message = body.error;
+      } catch {
+        // keep the generic message
+      }
+      throw new DevLakeClientError(message, response.status);
+    }
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Types and a typed client for the Fawkes devlake Backstage plugin.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export { DevLakeClient, DevLakeClientError } from './DevLakeClient';
+export type { DevLakeDiscoveryApi, DevLakeFetchApi } from './DevLakeClient';
