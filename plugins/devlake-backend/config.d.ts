@@ -4,8 +4,9 @@ export interface Config {
   /** Configuration of the devlake plugin (DORA metrics from Apache DevLake's database). */
   devlake?: {
     /**
-     * DevLake's database, read-only. Without it the plugin serves a generated demo database
-     * (when `@fawkes/devlake-fixtures` is available, as in this monorepo) and says so in the log.
+     * DevLake's database, read-only. Without it the routes answer 503, unless a backend module
+     * supplies a fallback database through `devlakeDatabaseExtensionPoint` (this repository's
+     * local backend supplies generated demo data that way, and says so in the log).
      */
     database?: {
       /** `mysql2` (DevLake's MySQL 8 / MariaDB; default) or `better-sqlite3` (a DevLake-shaped SQLite file). */
@@ -45,10 +46,5 @@ export interface Config {
     };
     /** The DORA report whose definitions and thresholds apply by default: '2023' (default) or '2021'. */
     benchmark?: '2021' | '2023';
-    /** The embedded demo database used when `database` is not configured. */
-    demo?: {
-      /** Set to false to answer 503 instead of serving demo data. Default true. */
-      enabled?: boolean;
-    };
   };
 }

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { devlakeModuleDemoDatabase } from './modules/devlakeDemoDatabase';
 
 const backend = createBackend();
 
@@ -10,5 +11,14 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
 
 // Fawkes plugins.
+backend.add(import('@fawkes/plugin-devlake-backend'));
+// Local only: generated DevLake data when devlake.database is not configured.
+backend.add(devlakeModuleDemoDatabase);
+backend.add(import('@fawkes/plugin-che-launcher-backend'));
+backend.add(import('@fawkes/plugin-catalog-extensions-backend'));
+
+// catalog-extensions: let the core catalog accept `file` locations (its default is `url` only),
+// so `POST /api/catalog-extensions/locations {type: file}` works for catalogExtensions.allowedFileRoots.
+backend.add(import('@fawkes/plugin-catalog-extensions-backend/catalog-module-file-locations'));
 
 backend.start();

@@ -15,6 +15,13 @@ export interface BackendProcess {
 export interface StartBackendProcessOptions {
   /** The entry point to run; default `packages/backend/src/index.ts`. */
   entry?: string;
+  /** Working directory; default `packages/backend`. */
+  cwd?: string;
+  /**
+   * A plain JavaScript backend outside this repository: no TypeScript loader and no
+   * app-config.yaml of this repository underneath the given config.
+   */
+  standalone?: boolean;
   /** Config objects layered, in order, over the repository's app-config.yaml. */
   config?: Record<string, unknown>[];
   /** Extra environment for the process. */
@@ -52,19 +59,23 @@ export async function startBackendProcess(options: StartBackendProcessOptions = 
     return ['--config', file];
   });
 
+  const repoArgs = options.standalone
+    ? { loader: [], config: [] }
+    : {
+        loader: ['--require', require.resolve('@backstage/cli-node/config/nodeTransform.cjs')],
+        config: ['--config', join(backendDir, '../../app-config.yaml')],
+      };
   const child: ChildProcess = spawn(
     process.execPath,
     [
       ...(options.nodeArgs ?? []),
-      '--require',
-      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      ...repoArgs.loader,
       options.entry ?? join(backendDir, 'src/index.ts'),
-      '--config',
-      join(backendDir, '../../app-config.yaml'),
+      ...repoArgs.config,
       ...configArgs,
     ],
     {
-      cwd: backendDir,
+      cwd: options.cwd ?? backendDir,
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

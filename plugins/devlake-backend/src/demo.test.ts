@@ -1,12 +1,40 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { createDemoDevLakeDatabase } from '@fawkes/devlake-fixtures';
 import request from 'supertest';
 import { startDevLakeBackend } from './__testUtils__/backend';
+import { devlakeDatabaseExtensionPoint } from './extensions';
 
 const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
 
-describe('embedded demo database (no devlake.database configured)', () => {
-  it('serves real numbers from the generated DevLake-shaped SQLite database', async () => {
+// What packages/backend does for local development: a module supplies the generated demo.
+const demoModule = createBackendModule({
+  pluginId: 'devlake',
+  moduleId: 'test-demo-database',
+  register(env) {
+    env.registerInit({
+      deps: { database: devlakeDatabaseExtensionPoint },
+      async init({ database }) {
+        database.setFallbackDatabase(async () => ({
+          ...(await createDemoDevLakeDatabase()),
+          dialect: 'sqlite',
+          description: 'generated demo data',
+        }));
+      },
+    });
+  },
+});
+
+describe('without devlake.database', () => {
+  it('answers 503 when no module supplies a database', async () => {
     const { server } = await startDevLakeBackend({});
+    const res = await request(server).get('/api/devlake/dora-metrics').set(auth);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'DevLake database is not configured' });
+  });
+
+  it('serves real numbers from a fallback database a module supplies (the embedded demo)', async () => {
+    const { server } = await startDevLakeBackend({}, [demoModule]);
     const all = await request(server).get('/api/devlake/dora-metrics').set(auth);
     expect(all.status).toBe(200);
     for (const metric of Object.values(all.body.metrics) as any[]) {

@@ -5,3 +5,5 @@
  */
 export { devlakePlugin as default } from './plugin';
 export { DEVLAKE_PROJECT_ANNOTATION } from './services/ProjectResolver';
+export { devlakeDatabaseExtensionPoint } from './extensions';
+export type { DevLakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from './extensions';

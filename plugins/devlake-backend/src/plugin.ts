@@ -4,6 +4,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
 import Router from 'express-promise-router';
 import { readPluginConfig } from './config';
+import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from './extensions';
 import { createRouter } from './service/router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { DoraMetricsService } from './services/DoraMetricsService';
@@ -19,6 +20,15 @@ import { ResultCache } from './services/ResultCache';
 export const devlakePlugin = createBackendPlugin({
   pluginId: 'devlake',
   register(env) {
+    let openFallback: (() => Promise<FallbackDevLakeDatabase>) | undefined;
+    env.registerExtensionPoint(devlakeDatabaseExtensionPoint, {
+      setFallbackDatabase(open) {
+        if (openFallback) {
+          throw new Error('Only one module may supply the fallback DevLake database');
+        }
+        openFallback = open;
+      },
+    });
     env.registerInit({
       deps: {
         guard: apiGuardServiceRef,
@@ -30,7 +40,7 @@ export const devlakePlugin = createBackendPlugin({
       },
       async init({ guard, config, logger, cache, lifecycle, catalog }) {
         const pluginConfig = readPluginConfig(config);
-        const db = await openDevLakeDatabase(config, logger);
+        const db = await openDevLakeDatabase(config, logger, openFallback);
         if (!db) {
           const router = Router();
           router.use(() => {

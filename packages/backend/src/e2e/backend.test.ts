@@ -52,4 +52,31 @@ describe('packages/backend as a process', () => {
     const components = await entitiesEventually('/api/catalog/entities?filter=kind=component', token);
     expect(components.map(e => e.metadata.name)).toContain('my-service');
   }, 60_000);
+
+  it('serves every Fawkes plugin behind the guard, with rate-limit headers', async () => {
+    const token = await guestUserToken();
+    const metrics = await get('/api/devlake/dora-metrics?project=my-service', token);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('x-ratelimit-limit')).toBe('100');
+    const body = await metrics.json();
+    expect(body.project).toBe('my-service');
+    expect(body.metrics.deploymentFrequency.value).toEqual(expect.any(Number));
+
+    await entitiesEventually('/api/catalog/entities?filter=kind=component', serviceToken);
+    const entities = await get('/api/catalog-extensions/entities?filter=kind=component&fields=metadata.name', serviceToken);
+    expect(entities.status).toBe(200);
+    expect(entities.headers.get('x-ratelimit-limit')).toBe('1000');
+    expect(await entities.json()).toContainEqual({ metadata: { name: 'my-service' } });
+
+    // No cluster is configured locally: a clear 503, never a hang or a 500.
+    const workspaces = await get('/api/che-launcher/workspaces', token);
+    expect(workspaces.status).toBe(503);
+    expect(await workspaces.json()).toEqual({ error: expect.stringMatching(/Kubernetes|cluster/i) });
+
+    for (const path of ['/api/devlake/dora-metrics', '/api/catalog-extensions/entities', '/api/che-launcher/workspaces']) {
+      const res = await get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+      expect(await res.json()).toEqual({ error: expect.any(String) });
+    }
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -26,10 +27,14 @@ export const catalogEntities: Entity[] = [
 ];
 
 /** A test backend with the devlake plugin, the given `devlake` config and a mock catalog. */
-export async function startDevLakeBackend(devlake: Record<string, unknown>) {
+export async function startDevLakeBackend(
+  devlake: Record<string, unknown>,
+  extraFeatures: BackendFeature[] = [],
+) {
   return startTestBackend({
     features: [
       devlakePlugin,
+      ...extraFeatures,
       mockServices.rootConfig.factory({ data: { devlake: devlake as JsonObject } }),
       catalogServiceMock.factory({ entities: catalogEntities }),
     ],

@@ -9,8 +9,8 @@ export class DevLakeDatabase {
     readonly knex: Knex,
     readonly dialect: 'mysql' | 'sqlite',
     private readonly queryTimeoutMs: number,
-    /** 'demo' when serving the generated embedded database. */
-    readonly source: 'configured' | 'demo',
+    /** 'fallback' when a backend module supplied the database (e.g. the local demo). */
+    readonly source: 'configured' | 'fallback',
   ) {}
 
   /**
