@@ -10,9 +10,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+// the default export of the package's `/catalog-module-file-locations` entry point
+import catalogModuleFileLocations from './catalogModuleFileLocations';
+import { createOpenApiResponseChecker } from '@fawkes/plugin-api-guard-node/testUtils';
 import request from 'supertest';
-import { catalogModuleFileLocations } from './modules/catalogModuleFileLocations';
 import { catalogExtensionsPlugin } from './plugin';
+import { loadOpenApiDocument } from './schema/openapi';
 import * as fixtures from './testUtils/fixtures';
 import { FixtureServer, waitFor } from './testUtils/fixtureServer';
 
@@ -30,6 +33,13 @@ const user = mockCredentials.user.header('user:default/alice');
 const service = mockCredentials.service.header();
 const API = '/api/catalog-extensions';
 const MAX_DOCUMENT_SIZE = 64 * 1024;
+
+/** Every answer of the plugin is checked against its OpenAPI document. */
+const check = createOpenApiResponseChecker(loadOpenApiDocument(), { basePath: API });
+const api = (app: any) => ({
+  get: (url: string) => request(app).get(url).expect(check),
+  post: (url: string) => request(app).post(url).expect(check),
+});
 
 const fixtureServer = new FixtureServer();
 let tmp: string;
@@ -107,18 +117,18 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
   }
 
   async function entities(query: string, auth = user): Promise<any[]> {
-    const res = await request(server).get(`${API}/entities${query}`).set('Authorization', auth);
+    const res = await api(server).get(`${API}/entities${query}`).set('Authorization', auth);
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body)).toBe(true);
     return res.body;
   }
 
   async function registerAndWait(target: string, auth = user) {
-    const res = await request(server).post(`${API}/locations`).set('Authorization', auth).send({ type: 'url', target });
+    const res = await api(server).post(`${API}/locations`).set('Authorization', auth).send({ type: 'url', target });
     expect(res.status).toBe(201);
     return waitFor(
       async () => {
-        const status = await request(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', auth);
+        const status = await api(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', auth);
         return status.body.status === 'registered' ? status.body : undefined;
       },
       60_000,
@@ -135,14 +145,14 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     let locationId: string;
 
     it('answers 201 processing, then the location becomes registered with its entities', async () => {
-      const res = await request(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: target() });
+      const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: target() });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ locationId: expect.any(String), type: 'url', target: target(), status: 'processing' });
       locationId = res.body.locationId;
 
       const status = await waitFor(
         async () => {
-          const s = await request(server).get(`${API}/locations/${locationId}`).set('Authorization', user);
+          const s = await api(server).get(`${API}/locations/${locationId}`).set('Authorization', user);
           expect(s.status).toBe(200);
           return s.body.status === 'registered' ? s.body : undefined;
         },
@@ -176,7 +186,7 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     });
 
     it('answers 409 for the same location again', async () => {
-      const res = await request(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: target() });
+      const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: target() });
       expect(res.status).toBe(409);
       expect(res.body).toEqual({ error: `Location url:${target()} already exists` });
     });
@@ -202,19 +212,19 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
       ['a symlink out of the root', () => ({ type: 'file', target: `${allowedRoot}/escape.yaml` }), /is outside the allowed file roots/],
       ['a missing file', () => ({ type: 'file', target: `${allowedRoot}/nope.yaml` }), /^Unable to read .*nope\.yaml: no such file$/],
       ['a directory', () => ({ type: 'file', target: allowedRoot }), /not a regular file/],
-      ['an unknown type', () => ({ type: 'github', target: fixtureServer.url('/valid/catalog-info.yaml') }), /^Invalid request body: type:/],
+      ['an unknown type', () => ({ type: 'github', target: fixtureServer.url('/valid/catalog-info.yaml') }), /^request\/body\/type must be equal to one of the allowed values: url, file$/],
     ];
 
     it.each(cases)('answers 400 for %s and registers nothing', async (_name, body, message) => {
       const before = await registeredTargets();
-      const res = await request(server).post(`${API}/locations`).set('Authorization', user).send(body());
+      const res = await api(server).post(`${API}/locations`).set('Authorization', user).send(body());
       expect(res.status).toBe(400);
       expect(res.body.error).toMatch(message);
       expect(await registeredTargets()).toEqual(before);
     });
 
     it('lists every problem of every document in details', async () => {
-      const res = await request(server)
+      const res = await api(server)
         .post(`${API}/locations`)
         .set('Authorization', user)
         .send({ type: 'url', target: fixtureServer.url('/several-problems.yaml') });
@@ -227,20 +237,50 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     });
 
     it('answers 400 for extra body fields and non-JSON bodies', async () => {
-      const extra = await request(server)
+      const extra = await api(server)
         .post(`${API}/locations`)
         .set('Authorization', user)
         .send({ type: 'url', target: fixtureServer.url('/valid/catalog-info.yaml'), presence: 'optional' });
       expect(extra.status).toBe(400);
-      expect(extra.body.error).toMatch(/^Invalid request body: Unrecognized key/);
-      const text = await request(server).post(`${API}/locations`).set('Authorization', user).set('Content-Type', 'text/plain').send('type=url');
+      expect(extra.body).toEqual({ error: 'request/body must NOT have additional properties' });
+      const text = await api(server).post(`${API}/locations`).set('Authorization', user).set('Content-Type', 'text/plain').send('type=url');
       expect(text.status).toBe(400);
       expect(text.body).toEqual({ error: 'Invalid request: Content-Type must be application/json' });
+      const none = await api(server).post(`${API}/locations`).set('Authorization', user);
+      expect(none.status).toBe(400);
+      expect(none.body).toEqual({ error: 'Invalid request: Content-Type must be application/json' });
+    });
+  });
+
+  describe('requests the OpenAPI document does not allow', () => {
+    it.each([
+      ['a missing target', '', { type: 'url' }, "request/body must have required property 'target'"],
+      ['an empty JSON body', '', undefined, "request/body must have required property 'type'"],
+      ['a target that is not a string', '', { type: 'url', target: 42 }, 'request/body/target must be string'],
+      ['an empty target', '', { type: 'url', target: '' }, 'request/body/target must NOT have fewer than 1 characters'],
+      ['a dryRun that is not true/false', '?dryRun=yes', { type: 'url', target: 'https://example.com/c.yaml' }, 'request/query/dryRun must be equal to one of the allowed values: true, false'],
+      ['an unknown query parameter', '?force=true', { type: 'url', target: 'https://example.com/c.yaml' }, "Unknown query parameter 'force'"],
+    ])('POST /locations answers 400 for %s and registers nothing', async (_name, query, body, error) => {
+      const before = await registeredTargets();
+      const req = api(server).post(`${API}/locations${query}`).set('Authorization', user);
+      const res = body === undefined ? await req.set('Content-Type', 'application/json') : await req.send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error });
+      expect(await registeredTargets()).toEqual(before);
+    });
+
+    it('serves the document itself at GET /openapi.json, behind authentication', async () => {
+      const res = await api(server).get(`${API}/openapi.json`).set('Authorization', user);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(loadOpenApiDocument());
+      expect(Object.keys(res.body.paths).sort()).toEqual(['/entities', '/locations', '/locations/{locationId}', '/openapi.json']);
+      const anonymous = await api(server).get(`${API}/openapi.json`).set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
     });
   });
 
   it('registers a file location inside an allowed root, by its resolved path', async () => {
-    const res = await request(server)
+    const res = await api(server)
       .post(`${API}/locations`)
       .set('Authorization', user)
       .send({ type: 'file', target: `${allowedRoot}/./sub/../catalog-info.yaml`.replace('/sub/..', '') });
@@ -248,7 +288,7 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     expect(res.body.target).toBe(path.join(allowedRoot, 'catalog-info.yaml'));
     const status = await waitFor(
       async () => {
-        const s = await request(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', user);
+        const s = await api(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', user);
         return s.body.status === 'registered' ? s.body : undefined;
       },
       60_000,
@@ -259,13 +299,13 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
 
   it('dry run validates and returns the entities without registering', async () => {
     const target = fixtureServer.url('/dry-run/catalog-info.yaml');
-    const res = await request(server).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target });
+    const res = await api(server).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ dryRun: true, type: 'url', target, exists: false });
     expect(res.body.entities.map((e: any) => `${e.kind}:${e.metadata.name}`)).toEqual(['Component:svc-dry']);
     expect(await registeredTargets()).not.toContain(target);
 
-    const broken = await request(server)
+    const broken = await api(server)
       .post(`${API}/locations?dryRun=true`)
       .set('Authorization', user)
       .send({ type: 'url', target: fixtureServer.url('/missing-name.yaml') });
@@ -287,7 +327,7 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     fixtureServer.set('/breaks-later/catalog-info.yaml', fixtures.missingName);
     const failed = await waitFor(
       async () => {
-        const s = await request(server).get(`${API}/locations/${registered.locationId}`).set('Authorization', user);
+        const s = await api(server).get(`${API}/locations/${registered.locationId}`).set('Authorization', user);
         return s.body.status === 'failed' ? s.body : undefined;
       },
       60_000,
@@ -299,10 +339,10 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
 
   describe('GET /locations/{locationId}', () => {
     it('answers 404 for an unknown id and 400 for a malformed one', async () => {
-      const missing = await request(server).get(`${API}/locations/0b5a4c1e-3f0e-4a39-9e6c-1f2f3e4d5c6b`).set('Authorization', user);
+      const missing = await api(server).get(`${API}/locations/0b5a4c1e-3f0e-4a39-9e6c-1f2f3e4d5c6b`).set('Authorization', user);
       expect(missing.status).toBe(404);
       expect(missing.body).toEqual({ error: 'Location not found' });
-      const malformed = await request(server).get(`${API}/locations/not-a-uuid`).set('Authorization', user);
+      const malformed = await api(server).get(`${API}/locations/not-a-uuid`).set('Authorization', user);
       expect(malformed.status).toBe(400);
       expect(malformed.body.error).toMatch(/^Invalid locationId/);
     });
@@ -350,15 +390,15 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     });
 
     it.each([
-      ['an empty key', '?filter==Component'],
-      ['a nested filter object', '?filter[kind]=Component'],
-      ['an array field path', '?fields=metadata.tags[0]'],
-      ['an empty fields list', '?fields=,'],
-      ['an unknown parameter', '?limit=5'],
-    ])('answers 400 for %s', async (_name, query) => {
-      const res = await request(server).get(`${API}/entities${query}`).set('Authorization', user);
+      ['an empty key', '?filter==Component', "Invalid filter: '=Component' is not a statement of the form key=value or key"],
+      ['a nested filter object', '?filter[kind]=Component', 'request/query/filter/0 must be string'],
+      ['an array field path', '?fields=metadata.tags[0]', 'Invalid field "metadata.tags[0]", array type fields are not supported'],
+      ['an empty fields list', '?fields=,', 'Invalid fields: expected a comma-separated list of dot paths'],
+      ['an unknown parameter', '?limit=5', "Unknown query parameter 'limit'"],
+    ])('answers 400 for %s', async (_name, query, error) => {
+      const res = await api(server).get(`${API}/entities${query}`).set('Authorization', user);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: expect.stringMatching(/^Invalid /) });
+      expect(res.body).toEqual({ error });
     });
   });
 
@@ -371,7 +411,7 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     ];
     it.each(routes)('%s %s answers 401 without or with a bad token', async (method, route) => {
       for (const header of [mockCredentials.none.header(), mockCredentials.user.invalidHeader(), 'Bearer nonsense']) {
-        const res = await (request(server) as any)[method](`${API}${route}`)
+        const res = await api(server)[method as 'get' | 'post'](`${API}${route}`)
           .set('Authorization', header)
           .send({ type: 'url', target: fixtureServer.url('/valid/catalog-info.yaml') });
         expect(res.status).toBe(401);
@@ -391,10 +431,10 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
 
     it('answers 403 for location creation and registers nothing', async () => {
       const target = fixtureServer.url('/denied/catalog-info.yaml');
-      const res = await request(denied).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target });
+      const res = await api(denied).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target });
       expect(res.status).toBe(403);
       expect(res.body).toEqual({ error: 'You are not allowed to register catalog locations' });
-      const dry = await request(denied).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target });
+      const dry = await api(denied).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target });
       expect(dry.status).toBe(403);
       // Every catalog read is denied too, so look at the catalog's own table.
       expect(await deniedKnex('locations').where({ target }).select('id')).toEqual([]);

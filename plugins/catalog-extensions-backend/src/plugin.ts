@@ -2,6 +2,7 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readCatalogExtensionsConfig } from './config';
+import { loadOpenApiDocument } from './schema/openapi';
 import { createRouter } from './service/router';
 import { CatalogRules } from './services/CatalogRules';
 import { EntityDocumentValidator } from './services/EntityDocumentValidator';
@@ -36,6 +37,7 @@ export const catalogExtensionsPlugin = createBackendPlugin({
         const registrar = new LocationRegistrar(reader, validator, catalog);
         guard.mount(
           await createRouter({
+            openApi: loadOpenApiDocument(),
             logger,
             registrar,
             statusReader: new LocationStatusReader(catalog, request =>
@@ -43,6 +45,7 @@ export const catalogExtensionsPlugin = createBackendPlugin({
             ),
             streamer: new EntityStreamer(catalog, logger),
           }),
+          { openApi: loadOpenApiDocument() },
         );
         if (!settings.allowedFileRoots.length) {
           logger.info('file locations are disabled (catalogExtensions.allowedFileRoots is empty)');

@@ -1,19 +1,38 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { getCaller } from '@fawkes/plugin-api-guard-node';
-import { Router } from 'express';
-import PromiseRouter from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { parseEntityFields, parseEntityFilter } from '../services/entityQuery';
 import { EntityStreamer } from '../services/EntityStreamer';
 import { LocationRegistrar } from '../services/LocationRegistrar';
 import { LocationStatusReader } from '../services/LocationStatusReader';
+import { OpenApiDocument } from '../schema/openapi';
 
 export interface RouterOptions {
   logger: LoggerService;
   registrar: LocationRegistrar;
   statusReader: LocationStatusReader;
   streamer: EntityStreamer;
+  /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
+  openApi: OpenApiDocument;
+}
+
+/**
+ * Runs before the OpenAPI validator (the guard has already parsed the JSON body, within
+ * apiGuard.maxBodySize): a missing or non-JSON Content-Type gets a message that says what to
+ * send, where the validator would answer `unsupported media type undefined`.
+ */
+function requireJsonBody(): RequestHandler {
+  const router = Router();
+  router.post('/locations', (req, _res, next) => {
+    if (!req.is('application/json')) {
+      throw new InputError('Invalid request: Content-Type must be application/json');
+    }
+    next();
+  });
+  return router;
 }
 
 const registerBody = z
@@ -44,16 +63,25 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
-/** The routes; the api guard in front of them authenticates, rate-limits and renders errors. */
+/**
+ * The routes; the api guard in front of them authenticates, rate-limits and renders errors.
+ * The OpenAPI validator answers requests the document does not allow (400 `request/...`);
+ * the handlers' own checks below give the specific messages the document leaves to them
+ * (UUID format, filter syntax, field paths, target rules) and keep the handlers safe on
+ * their own.
+ */
 export async function createRouter(options: RouterOptions): Promise<Router> {
   const { registrar, statusReader, streamer } = options;
-  const router = PromiseRouter();
+  // An express-promise-router underneath, so async throws reach the guard's renderer.
+  const router: Router = createValidatedOpenApiRouter(options.openApi, {
+    middleware: [requireJsonBody()],
+    // The guard in front has authenticated the caller already; `security` in the document
+    // describes that for readers and clients.
+    validatorOptions: { validateSecurity: false },
+  });
 
   router.post('/locations', async (req, res) => {
     const { dryRun } = parse(registerQuery, req.query, 'query');
-    if (!req.is('application/json')) {
-      throw new InputError('Invalid request: Content-Type must be application/json');
-    }
     const body = parse(registerBody, req.body, 'request body');
     const { credentials } = getCaller(req);
     if (dryRun === 'true') {

@@ -75,7 +75,9 @@ export class LocationStatusReader {
       }
     }
 
-    const status = errors.length ? 'failed' : produced.length ? 'registered' : 'processing';
+    let status: LocationStatusResponse['status'] = 'processing';
+    if (errors.length) status = 'failed';
+    else if (produced.length) status = 'registered';
     return {
       locationId: location.id,
       type: location.type,
