@@ -3,8 +3,8 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KubeApiTestServer } from '@fawkes/kube-api-test-server';
 import { RESOURCE_TYPE_CHE_LAUNCHER_WORKSPACE } from '@fawkes/plugin-che-launcher-common';
-import request from 'supertest';
-import { devfileUrl, DW, goldenDevfile, objectsOf, startCheLauncher, startKube, user } from './__testUtils__/harness';
+import {
+  checked, devfileUrl, DW, goldenDevfile, objectsOf, startCheLauncher, startKube, user } from './__testUtils__/harness';
 
 const routes: Array<['get' | 'post' | 'delete', string]> = [
   ['post', '/workspaces'],
@@ -86,7 +86,7 @@ describe('che-launcher access control', () => {
         mockCredentials.user.invalidHeader(),
         'Bearer not-a-token',
       ]) {
-        const res = await request(backend.server)
+        const res = await checked(backend.server)
           [method](`/api/che-launcher${path}`)
           .set('Authorization', header)
           .send({ devfileUrl: devfileUrl('goldenpath-python.yaml') });
@@ -110,7 +110,7 @@ describe('che-launcher access control', () => {
 
     it('forbids creating and listing, and hides workspaces', async () => {
       const api = (method: 'get' | 'post' | 'delete', path: string) =>
-        request(backend.server)[method](`/api/che-launcher${path}`).set('Authorization', user('alice'));
+        checked(backend.server)[method](`/api/che-launcher${path}`).set('Authorization', user('alice'));
 
       const create = await api('post', '/workspaces').send({ devfileUrl: devfileUrl('goldenpath-python.yaml') });
       expect(create.status).toBe(403);
@@ -139,17 +139,17 @@ describe('che-launcher access control', () => {
             ref === 'user:default/bob' ? [ref, 'user:default/alice'] : [ref],
           )],
       });
-      const res = await request(backend.server)
+      const res = await checked(backend.server)
         .get('/api/che-launcher/workspaces/alice-workspaces.ws')
         .set('Authorization', user('bob'));
       expect(res.status).toBe(200);
       expect(res.body.owner).toBe('user:default/alice');
-      const list = await request(backend.server)
+      const list = await checked(backend.server)
         .get('/api/che-launcher/workspaces')
         .set('Authorization', user('bob'));
       expect(list.body.workspaces.map((w: any) => w.workspaceId)).toEqual(['alice-workspaces.ws']);
       // A user outside the claims still sees nothing.
-      const carol = await request(backend.server)
+      const carol = await checked(backend.server)
         .get('/api/che-launcher/workspaces/alice-workspaces.ws')
         .set('Authorization', user('carol'));
       expect(carol.status).toBe(404);
@@ -163,11 +163,11 @@ describe('che-launcher access control', () => {
             ref === 'user:default/bob' ? [ref, 'user:default/alice'] : [ref],
           )],
       });
-      const res = await request(backend.server)
+      const res = await checked(backend.server)
         .get('/api/che-launcher/workspaces/alice-workspaces.ws')
         .set('Authorization', user('bob'));
       expect(res.status).toBe(404);
-      const own = await request(backend.server)
+      const own = await checked(backend.server)
         .get('/api/che-launcher/workspaces/alice-workspaces.ws')
         .set('Authorization', user('alice'));
       expect(own.status).toBe(200);
@@ -179,11 +179,11 @@ describe('che-launcher access control', () => {
         kube,
         features: [conditionalPolicy(() => ['user:default/nobody'])],
       });
-      const res = await request(backend.server)
+      const res = await checked(backend.server)
         .get('/api/che-launcher/workspaces/alice-workspaces.ws')
         .set('Authorization', user('alice'));
       expect(res.status).toBe(404);
-      const list = await request(backend.server)
+      const list = await checked(backend.server)
         .get('/api/che-launcher/workspaces')
         .set('Authorization', user('alice'));
       expect(list.body).toEqual({ workspaces: [], total: 0 });

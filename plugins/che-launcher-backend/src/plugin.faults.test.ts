@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeApiTestServer } from '@fawkes/kube-api-test-server';
-import request from 'supertest';
 import {
+  checked,
   DW,
   DWT,
   devfileUrl,
@@ -54,9 +54,9 @@ describe('che-launcher: Kubernetes API faults', () => {
   });
 
   const list = () =>
-    request(server).get('/api/che-launcher/workspaces').set('Authorization', user('erin'));
+    checked(server).get('/api/che-launcher/workspaces').set('Authorization', user('erin'));
   const create = (name: string, file = 'goldenpath-python.yaml') =>
-    request(server)
+    checked(server)
       .post('/api/che-launcher/workspaces')
       .set('Authorization', user('erin'))
       .send({ devfileUrl: devfileUrl(file), name });
@@ -138,7 +138,7 @@ describe('che-launcher: Kubernetes API faults', () => {
 describe('che-launcher without a cluster', () => {
   it('starts and answers 503 with a clear message', async () => {
     const backend = await startCheLauncher({});
-    const res = await request(backend.server)
+    const res = await checked(backend.server)
       .get('/api/che-launcher/workspaces')
       .set('Authorization', user('erin'));
     expect(res.status).toBe(503);
@@ -158,7 +158,7 @@ describe('che-launcher connection types', () => {
     const backend = await startCheLauncher({
       cheLauncher: { kubernetes: { type: 'kubeconfig', path: file } },
     });
-    const res = await request(backend.server)
+    const res = await checked(backend.server)
       .get('/api/che-launcher/workspaces')
       .set('Authorization', user('erin'));
     expect(res.status).toBe(200);
@@ -170,7 +170,7 @@ describe('che-launcher connection types', () => {
 
   it('starts outside a cluster with inCluster configured and answers 503', async () => {
     const backend = await startCheLauncher({ cheLauncher: { kubernetes: { type: 'inCluster' } } });
-    const res = await request(backend.server)
+    const res = await checked(backend.server)
       .get('/api/che-launcher/workspaces')
       .set('Authorization', user('erin'));
     expect(res.status).toBe(503);

@@ -1,7 +1,7 @@
 import { KubeApiTestServer } from '@fawkes/kube-api-test-server';
-import request from 'supertest';
 import { FIXTURE_HOST } from './__testUtils__/fixtureUrlReader';
 import {
+  checked,
   DW,
   DWT,
   devfileUrl,
@@ -78,7 +78,7 @@ describe('che-launcher: bad input leaves nothing behind', () => {
   }
 
   const create = (body: unknown) =>
-    request(server)
+    checked(server)
       .post('/api/che-launcher/workspaces')
       .set('Authorization', user('dave'))
       .send(body as object);
@@ -130,7 +130,7 @@ describe('che-launcher: bad input leaves nothing behind', () => {
   });
 
   it('explains a missing user namespace', async () => {
-    const res = await request(server)
+    const res = await checked(server)
       .post('/api/che-launcher/workspaces')
       .set('Authorization', user('frank'))
       .send({ devfileUrl: devfileUrl('goldenpath-python.yaml') });
@@ -179,7 +179,7 @@ describe('che-launcher: bad input leaves nothing behind', () => {
         ['post', `/api/che-launcher/workspaces/${id}/start`],
         ['post', `/api/che-launcher/workspaces/${id}/stop`],
       ] as const) {
-        const res = await request(server)[method](path).set('Authorization', user('dave'));
+        const res = await checked(server)[method](path).set('Authorization', user('dave'));
         expect({ id, method, path, status: res.status }).toEqual({ id, method, path, status });
         expect(typeof res.body.error).toBe('string');
       }

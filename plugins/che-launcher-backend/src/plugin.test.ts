@@ -1,6 +1,6 @@
 import { KubeApiTestServer } from '@fawkes/kube-api-test-server';
-import request from 'supertest';
 import {
+  checked,
   DW,
   DWT,
   devfileUrl,
@@ -35,11 +35,11 @@ describe('che-launcher: the whole story over HTTP', () => {
   });
 
   const get = (path: string, auth = user('alice')) =>
-    request(server).get(`/api/che-launcher${path}`).set('Authorization', auth);
+    checked(server).get(`/api/che-launcher${path}`).set('Authorization', auth);
   const post = (path: string, body: object | undefined, auth = user('alice')) =>
-    request(server).post(`/api/che-launcher${path}`).set('Authorization', auth).send(body);
+    checked(server).post(`/api/che-launcher${path}`).set('Authorization', auth).send(body);
   const del = (path: string, auth = user('alice')) =>
-    request(server).delete(`/api/che-launcher${path}`).set('Authorization', auth);
+    checked(server).delete(`/api/che-launcher${path}`).set('Authorization', auth);
 
   async function listed(auth = user('alice'), query = '') {
     const res = await get(`/workspaces${query}`, auth);
@@ -293,7 +293,7 @@ describe('che-launcher: failed workspaces', () => {
 
   it('shows a failed start as Stopped with phase Failed, and restarts it on start', async () => {
     const api = (method: 'get' | 'post', path: string) =>
-      request(backend.server)[method](`/api/che-launcher${path}`).set('Authorization', user('gina'));
+      checked(backend.server)[method](`/api/che-launcher${path}`).set('Authorization', user('gina'));
     const created = await api('post', '/workspaces').send({ devfileUrl: devfileUrl('broken.yaml'), name: 'broken' });
     expect(created.status).toBe(201);
     const failed = await eventually(async () => {

@@ -7,6 +7,7 @@ import {
   cheLauncherWorkspaceUpdatePermission,
 } from '@fawkes/plugin-che-launcher-common';
 import { readCheLauncherConfig } from './config';
+import { loadOpenApiDocument } from './schema/openapi';
 import { createRouter } from './service/router';
 import { WorkspaceAccess } from './services/access/WorkspaceAccess';
 import { workspacePermissionRules, workspaceResourceRef } from './services/access/permissionRules';
@@ -68,7 +69,9 @@ export const cheLauncherPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions([cheLauncherWorkspaceCreatePermission]);
 
-        guard.mount(await createRouter({ workspaces }));
+        guard.mount(await createRouter({ workspaces, openApi: loadOpenApiDocument() }), {
+          openApi: loadOpenApiDocument(),
+        });
       },
     });
   },

@@ -1,8 +1,11 @@
 import cheLauncherPlugin from '../index';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { KubeApiTestServer, devWorkspaceResources } from '@fawkes/kube-api-test-server';
+import { createOpenApiResponseChecker } from '@fawkes/plugin-api-guard-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
+import request from 'supertest';
+import { loadOpenApiDocument } from '../schema/openapi';
 import { fixtureUrlReaderFactory, FixtureFile, FIXTURE_HOST } from './fixtureUrlReader';
 
 export const KUBE_TOKEN = 'test-token';
@@ -19,6 +22,24 @@ export const DWT = { ...DW, plural: 'devworkspacetemplates' };
 
 export const user = (name: string) => mockCredentials.user.header(`user:default/${name}`);
 export const service = () => mockCredentials.service.header();
+
+/** Every answer the tests receive is checked against the plugin's OpenAPI document. */
+export const checkResponse = createOpenApiResponseChecker(loadOpenApiDocument(), {
+  basePath: '/api/che-launcher',
+});
+
+/**
+ * supertest on `server` (full paths, `/api/che-launcher/...`), every response checked against
+ * the OpenAPI document: an undocumented status or a body that does not match fails the test.
+ */
+export function checked(server: any) {
+  const agent = request(server);
+  return {
+    get: (url: string) => agent.get(url).expect(checkResponse),
+    post: (url: string) => agent.post(url).expect(checkResponse),
+    delete: (url: string) => agent.delete(url).expect(checkResponse),
+  };
+}
 
 export async function startKube(namespaces: string[], controller = { startDelayMs: 1500, stopDelayMs: 300 }) {
   return KubeApiTestServer.start({

@@ -1,9 +1,11 @@
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError } from '@backstage/errors';
 import { getCaller, ValidationError } from '@fawkes/plugin-api-guard-node';
 import { workspaceStatuses } from '@fawkes/plugin-che-launcher-common';
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import PromiseRouter from 'express-promise-router';
 import { z, ZodError } from 'zod';
+import { OpenApiDocument } from '../schema/openapi';
 import { workspaceNameProblem, isDnsLabel } from '../services/workspace/names';
 import { WorkspaceService } from '../services/workspace/WorkspaceService';
 
@@ -35,6 +37,12 @@ function validation(error: ZodError, what: string): ValidationError {
   return new ValidationError(`Invalid ${what}: ${summary}`, details);
 }
 
+function parseCreateBody(body: unknown) {
+  const parsed = createBody.safeParse(body);
+  if (!parsed.success) throw validation(parsed.error, 'request body');
+  return parsed.data;
+}
+
 /** The HTTPS-only, no-credentials rules for devfile URLs (the host is UrlReader's business). */
 export function checkDevfileUrl(raw: string): string {
   let url: URL;
@@ -52,15 +60,37 @@ export function checkDevfileUrl(raw: string): string {
   return url.toString();
 }
 
-export async function createRouter(options: { workspaces: WorkspaceService }): Promise<Router> {
-  const { workspaces } = options;
-  const router = PromiseRouter();
+// The guard in front has already parsed the JSON body (within apiGuard.maxBodySize); the
+// validated router must not parse it again with its own default limit.
+const bodyAlreadyParsed: RequestHandler = (_req, _res, next) => next();
 
-  router.post('/workspaces', async (req, res) => {
-    const parsed = createBody.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error, 'request body');
-    const { namespace, name } = parsed.data;
-    const devfileUrl = checkDevfileUrl(parsed.data.devfileUrl);
+export async function createRouter(options: {
+  workspaces: WorkspaceService;
+  /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
+  openApi: OpenApiDocument;
+}): Promise<Router> {
+  const { workspaces } = options;
+
+  const validated: Router = createValidatedOpenApiRouter(options.openApi, {
+    middleware: [bodyAlreadyParsed],
+    // The guard has authenticated the caller already; `security` in the document describes
+    // that for readers and clients.
+    validatorOptions: { validateSecurity: false },
+  });
+
+  // The create body's shape is checked before the document's validator, so that callers get
+  // the plugin's field-by-field messages and `details` (`devfileUrl is required`) rather than
+  // the validator's generic ones; the validator then checks the same body against the document.
+  const router = PromiseRouter();
+  router.post('/workspaces', (req, _res, next) => {
+    parseCreateBody(req.body);
+    next();
+  });
+  router.use(validated);
+
+  validated.post('/workspaces', async (req, res) => {
+    const { namespace, name, ...body } = parseCreateBody(req.body);
+    const devfileUrl = checkDevfileUrl(body.devfileUrl);
     if (name !== undefined) {
       const problem = workspaceNameProblem(name);
       if (problem) throw new InputError(`Invalid name: ${problem}`);
@@ -74,25 +104,25 @@ export async function createRouter(options: { workspaces: WorkspaceService }): P
     res.status(201).json(created);
   });
 
-  router.get('/workspaces', async (req, res) => {
+  validated.get('/workspaces', async (req, res) => {
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) throw validation(parsed.error, 'query');
     res.json(await workspaces.list(getCaller(req), parsed.data));
   });
 
-  router.get('/workspaces/:workspaceId', async (req, res) => {
+  validated.get('/workspaces/:workspaceId', async (req, res) => {
     res.json(await workspaces.get(getCaller(req), req.params.workspaceId));
   });
 
-  router.post('/workspaces/:workspaceId/start', async (req, res) => {
+  validated.post('/workspaces/:workspaceId/start', async (req, res) => {
     res.json(await workspaces.start(getCaller(req), req.params.workspaceId));
   });
 
-  router.post('/workspaces/:workspaceId/stop', async (req, res) => {
+  validated.post('/workspaces/:workspaceId/stop', async (req, res) => {
     res.json(await workspaces.stop(getCaller(req), req.params.workspaceId));
   });
 
-  router.delete('/workspaces/:workspaceId', async (req, res) => {
+  validated.delete('/workspaces/:workspaceId', async (req, res) => {
     await workspaces.delete(getCaller(req), req.params.workspaceId);
     res.status(204).end();
   });
