@@ -1,54 +1,34 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { createDemoDevLakeDatabase } from '@fawkes/devlake-fixtures';
-import request from 'supertest';
+import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
-import { devlakeDatabaseExtensionPoint } from './extensions';
+import { demoModule } from './__testUtils__/demoModule';
 
 const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
-
-// What packages/backend does for local development: a module supplies the generated demo.
-const demoModule = createBackendModule({
-  pluginId: 'devlake',
-  moduleId: 'test-demo-database',
-  register(env) {
-    env.registerInit({
-      deps: { database: devlakeDatabaseExtensionPoint },
-      async init({ database }) {
-        database.setFallbackDatabase(async () => ({
-          ...(await createDemoDevLakeDatabase()),
-          dialect: 'sqlite',
-          description: 'generated demo data',
-        }));
-      },
-    });
-  },
-});
 
 describe('without devlake.database', () => {
   it('answers 503 when no module supplies a database', async () => {
     const { server } = await startDevLakeBackend({});
-    const res = await request(server).get('/api/devlake/dora-metrics').set(auth);
+    const res = await api(server).get('/api/devlake/dora-metrics').set(auth);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: 'DevLake database is not configured' });
   });
 
   it('serves real numbers from a fallback database a module supplies (the embedded demo)', async () => {
     const { server } = await startDevLakeBackend({}, [demoModule]);
-    const all = await request(server).get('/api/devlake/dora-metrics').set(auth);
+    const all = await api(server).get('/api/devlake/dora-metrics').set(auth);
     expect(all.status).toBe(200);
     for (const metric of Object.values(all.body.metrics) as any[]) {
       expect(metric.value).toEqual(expect.any(Number));
       expect(['elite', 'high', 'medium', 'low']).toContain(metric.performance);
       expect(['increasing', 'stable', 'decreasing']).toContain(metric.trend);
     }
-    const project = await request(server)
+    const project = await api(server)
       .get('/api/devlake/dora-metrics?project=my-service&team=platform-team')
       .set(auth);
     expect(project.status).toBe(200);
     expect(project.body.metrics.deploymentFrequency.value).toBeGreaterThan(0);
 
-    const history = await request(server)
+    const history = await api(server)
       .get('/api/devlake/deployment-history?service=catalog-web&environment=prod&limit=5')
       .set(auth);
     expect(history.status).toBe(200);

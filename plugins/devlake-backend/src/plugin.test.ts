@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createDevLakeSchema, DevLakeTestDatabases, DevLakeTestDatabase } from '@fawkes/devlake-fixtures';
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
+import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 import { buildDoraFixture, currentPeriod } from './__testUtils__/doraFixture';
 
@@ -47,7 +47,7 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
   });
 
   const metrics = (query: Record<string, string>) =>
-    request(server)
+    api(server)
       .get('/api/devlake/dora-metrics')
       .query({ ...currentPeriod, ...query })
       .set(auth);
@@ -182,7 +182,7 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
 
   describe('GET /deployment-history', () => {
     const history = (query: Record<string, string>) =>
-      request(server).get('/api/devlake/deployment-history').query(query).set(auth);
+      api(server).get('/api/devlake/deployment-history').query(query).set(auth);
 
     it('lists deployments newest first, one per deployment id, with the total', async () => {
       const res = await history({ service: 'alpha' });
@@ -244,13 +244,13 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
     it.each(['/dora-metrics?project=alpha', '/deployment-history?service=alpha'])(
       'rejects missing and invalid tokens on %s',
       async path => {
-        const none = await request(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.none.header());
+        const none = await api(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.none.header());
         expect(none.status).toBe(401);
         expect(none.body).toEqual({ error: expect.any(String) });
-        const invalid = await request(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.user.invalidHeader());
+        const invalid = await api(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.user.invalidHeader());
         expect(invalid.status).toBe(401);
         expect(invalid.body).toEqual({ error: expect.any(String) });
-        const service = await request(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.service.header());
+        const service = await api(server).get(`/api/devlake${path}`).set('Authorization', mockCredentials.service.header());
         expect(service.status).toBe(200);
       },
     );

@@ -5,6 +5,7 @@ import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
 import Router from 'express-promise-router';
 import { readPluginConfig } from './config';
 import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from './extensions';
+import { loadOpenApiDocument } from './schema/openapi';
 import { createRouter } from './service/router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { DoraMetricsService } from './services/DoraMetricsService';
@@ -40,13 +41,14 @@ export const devlakePlugin = createBackendPlugin({
       },
       async init({ guard, config, logger, cache, lifecycle, catalog }) {
         const pluginConfig = readPluginConfig(config);
+        const openApi = loadOpenApiDocument();
         const db = await openDevLakeDatabase(config, logger, openFallback);
         if (!db) {
           const router = Router();
           router.use(() => {
             throw new ServiceUnavailableError('DevLake database is not configured');
           });
-          guard.mount(router);
+          guard.mount(router, { openApi });
           return;
         }
         lifecycle.addShutdownHook(() => db.close());
@@ -59,7 +61,9 @@ export const devlakePlugin = createBackendPlugin({
             doraMetrics: new DoraMetricsService(repository, resolver, resultCache),
             deploymentHistory: new DeploymentHistoryService(repository, resolver, resultCache),
             defaultBenchmark: pluginConfig.benchmark,
+            openApi: loadOpenApiDocument(),
           }),
+          { openApi },
         );
       },
     });

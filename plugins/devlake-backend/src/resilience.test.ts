@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
-import request from 'supertest';
+import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 import { TcpProxy } from './__testUtils__/tcpProxy';
 
@@ -27,9 +27,9 @@ describe.each(databases.eachSupportedId())('caching on %s', databaseId => {
       cache: { ttl: 2500 },
     });
     const history = (limit: string) =>
-      request(server).get('/api/devlake/deployment-history').query({ service: 'alpha', limit }).set(auth);
+      api(server).get('/api/devlake/deployment-history').query({ service: 'alpha', limit }).set(auth);
     const dora = () =>
-      request(server)
+      api(server)
         .get('/api/devlake/dora-metrics')
         .query({ project: 'alpha', startDate: '2024-03-04', endDate: '2024-03-17' })
         .set(auth);
@@ -76,7 +76,7 @@ mySqlOnly('database failures (MariaDB/MySQL)', () => {
       let day = 10;
       // A new endDate each time, so no answer comes from the cache.
       const get = () =>
-        request(server)
+        api(server)
           .get('/api/devlake/dora-metrics')
           .query({ project: 'alpha', startDate: '2024-03-01', endDate: `2024-03-${day++}` })
           .set(auth);
@@ -124,7 +124,7 @@ mySqlOnly('database failures (MariaDB/MySQL)', () => {
         connectTimeout: 1000,
       },
     });
-    const res = await request(server).get('/api/devlake/deployment-history?service=alpha').set(auth);
+    const res = await api(server).get('/api/devlake/deployment-history?service=alpha').set(auth);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: 'DevLake database is unavailable' });
   });

@@ -26,16 +26,20 @@ export const catalogEntities: Entity[] = [
   },
 ];
 
-/** A test backend with the devlake plugin, the given `devlake` config and a mock catalog. */
+/**
+ * A test backend with the devlake plugin, the given `devlake` config (plus any other root
+ * config keys, such as `apiGuard`) and a mock catalog.
+ */
 export async function startDevLakeBackend(
   devlake: Record<string, unknown>,
   extraFeatures: BackendFeature[] = [],
+  otherConfig: JsonObject = {},
 ) {
   return startTestBackend({
     features: [
       devlakePlugin,
       ...extraFeatures,
-      mockServices.rootConfig.factory({ data: { devlake: devlake as JsonObject } }),
+      mockServices.rootConfig.factory({ data: { ...otherConfig, devlake: devlake as JsonObject } }),
       catalogServiceMock.factory({ entities: catalogEntities }),
     ],
   });

@@ -1,5 +1,6 @@
 import { ValidationError } from '@fawkes/plugin-api-guard-node';
 import { z } from 'zod';
+import { Period, resolvePeriod } from '../metrics/period';
 
 const name = (field: string) =>
   z
@@ -46,4 +47,26 @@ export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown): z
     throw new ValidationError(details.map(d => d.message).join('; '), details);
   }
   return result.data;
+}
+
+export type DoraMetricsQuery = Omit<z.output<typeof doraMetricsQuerySchema>, 'startDate' | 'endDate'> & {
+  period: Period;
+};
+
+/** The `GET /dora-metrics` query, with the period resolved; 400 with every problem otherwise. */
+export function parseDoraMetricsQuery(query: unknown, nowMs: number): DoraMetricsQuery {
+  const { startDate, endDate, ...rest } = parseQuery(doraMetricsQuerySchema, query);
+  const { period, error } = resolvePeriod(startDate, endDate, nowMs);
+  if (!period) throw new ValidationError(error!.message, [error!]);
+  return { ...rest, period };
+}
+
+export type DeploymentHistoryQuery = Omit<z.output<typeof deploymentHistoryQuerySchema>, 'service'> & {
+  service: string;
+};
+
+/** The `GET /deployment-history` query; 400 with every problem otherwise. */
+export function parseDeploymentHistoryQuery(query: unknown): DeploymentHistoryQuery {
+  const { service, ...rest } = parseQuery(deploymentHistoryQuerySchema, query);
+  return { ...rest, service: service! };
 }
