@@ -3,10 +3,10 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { JsonObject } from '@backstage/types';
 import express, { RequestHandler, Router } from 'express';
 import PromiseRouter from 'express-promise-router';
 import { setCaller, toCaller } from './caller';
+import { OpenApiDocument } from './openApiDocument';
 import { createErrorRenderer, notFoundHandler } from './errors/renderError';
 import { createRateLimiters, RateLimiters } from './rateLimit/createRateLimiters';
 import { readRateLimitConfig } from './rateLimit/readRateLimitConfig';
@@ -20,7 +20,7 @@ export interface ApiGuard {
    * is rendered as `{"error": "..."}`. This is the only way the plugins add routes.
    * With `openApi`, the plugin's OpenAPI document is served at `GET /openapi.json`.
    */
-  mount(router: Router, options?: { openApi?: JsonObject }): void;
+  mount(router: Router, options?: { openApi?: OpenApiDocument }): void;
 }
 
 /** The process-wide half of the guard: one set of budgets shared by every plugin. */

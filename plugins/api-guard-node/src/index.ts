@@ -17,4 +17,6 @@ export {
 export { ValidationError } from './errors/ValidationError';
 export type { ValidationDetail } from './errors/ValidationError';
 export { describeError } from './errors/renderError';
+export { readOpenApiDocument } from './openApiDocument';
+export type { OpenApiDocument } from './openApiDocument';
 export type { RateLimiters } from './rateLimit/createRateLimiters';

@@ -1,16 +1,16 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { JsonObject } from '@backstage/types';
 import Router from 'express-promise-router';
 import { apiGuardServiceRef } from '../apiGuardService';
 import { getCaller } from '../caller';
+import { OpenApiDocument } from '../openApiDocument';
 
 /**
  * A minimal guarded plugin for tests and benchmarks: `GET /whoami` echoes the caller,
  * `POST /echo` echoes the JSON body, `GET /missing` throws a 404, `GET /boom` throws an
  * unexpected error. With `openApi`, the document is served at `GET /openapi.json`.
  */
-export function createProbePlugin(pluginId: string, options?: { openApi?: JsonObject }) {
+export function createProbePlugin(pluginId: string, options?: { openApi?: OpenApiDocument }) {
   return createBackendPlugin({
     pluginId,
     register(env) {

@@ -5,4 +5,4 @@
  */
 export { createProbePlugin } from './createProbePlugin';
 export { createOpenApiResponseChecker } from './openApiResponses';
-export type { CheckedResponse, OpenApiDocument } from './openApiResponses';
+export type { CheckedResponse } from './openApiResponses';

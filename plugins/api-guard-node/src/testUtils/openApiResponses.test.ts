@@ -1,6 +1,7 @@
 import { mockCredentials, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { createOpenApiResponseChecker, OpenApiDocument } from './openApiResponses';
+import { OpenApiDocument } from '../openApiDocument';
+import { createOpenApiResponseChecker } from './openApiResponses';
 import { createProbePlugin } from './createProbePlugin';
 
 const spec: OpenApiDocument = {
@@ -53,7 +54,7 @@ describe('createOpenApiResponseChecker', () => {
   const alice = mockCredentials.user.header('user:default/alice');
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   beforeAll(async () => {
-    ({ server } = await startTestBackend({ features: [createProbePlugin('probe', { openApi: spec as any })] }));
+    ({ server } = await startTestBackend({ features: [createProbePlugin('probe', { openApi: spec })] }));
   });
 
   it('accepts responses the document describes, through $ref too', async () => {

@@ -1,13 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { OpenApiDocument } from '../openApiDocument';
 
-/** The subset of an OpenAPI 3.1 document this checker reads. */
-export interface OpenApiDocument {
-  openapi: string;
-  paths: Record<string, Record<string, any>>;
-  components?: Record<string, any>;
-  [key: string]: unknown;
-}
 
 /** What the checker needs of a response; supertest's `Response` fits. */
 export interface CheckedResponse {
