@@ -51,7 +51,7 @@ describe.each(databases.eachSupportedId())('caching on %s', databaseId => {
     expect(expired.body.total).toBe(3);
     expect(expired.body.deployments[0].id).toBe('d3');
     expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1.5);
-  });
+  }, 30_000);
 });
 
 const mySqlOnly = DevLakeTestDatabases.hasMySql() ? describe : describe.skip;

@@ -48,11 +48,14 @@ export class DoraMetricsCalculator {
     const previous: Window = previousPeriod(period);
     const all: Window = { fromMs: previous.fromMs, toMs: current.toMs };
 
-    const deployments = await this.repository.deployments(scope, all.fromMs, all.toMs);
-    const pullRequests = await this.repository.deployedPullRequests(scope, all.fromMs, all.toMs);
+    // Independent queries run side by side (on MySQL each on its own pooled connection); each
+    // walks the scope's history, since DevLake indexes no date column.
+    const [deployments, pullRequests, restored] = await Promise.all([
+      this.repository.deployments(scope, all.fromMs, all.toMs),
+      this.repository.deployedPullRequests(scope, all.fromMs, all.toMs),
+      benchmark === '2021' ? this.repository.restoredIncidents(scope, all.fromMs, all.toMs) : Promise.resolve([]),
+    ]);
     const linked = await this.repository.incidentsOfDeployments(deployments.map(d => d.id));
-    const restored =
-      benchmark === '2021' ? await this.repository.restoredIncidents(scope, all.fromMs, all.toMs) : [];
 
     const values = (w: Window): RawValues => {
       const inWindow = deployments.filter(d => within(d.finishedMs, w));

@@ -45,7 +45,9 @@ export interface DeploymentRow {
   authorEmail: string | null;
 }
 
-const chunkSize = 500;
+// Ids per IN list: each list costs MySQL a scan of the (unindexed) relationship table, so few
+// and long lists; well under SQLite's 32766 bound parameters.
+const chunkSize = 5000;
 
 /**
  * The minimal rows behind DevLake's DORA dashboard, fetched with portable, parameterized
@@ -96,6 +98,10 @@ export class DoraRepository {
     const query = this.mapped(this.knex('cicd_deployment_commits as cdc'), 'cdc.cicd_scope_id', 'cicd_scopes', scope)
       .where('cdc.result', 'SUCCESS')
       .where('cdc.environment', 'PRODUCTION')
+      // Exact, not an approximation: max(finished_date) >= from holds iff some row does, and then
+      // the rows before `from` do not change the max. It keeps the grouping to the window's
+      // deployments instead of every deployment in the scope's history.
+      .where('cdc.finished_date', '>=', toSqlTime(fromMs))
       .groupBy('cdc.cicd_deployment_id')
       .select('cdc.cicd_deployment_id as id')
       .max('cdc.finished_date as finished')
@@ -115,9 +121,13 @@ export class DoraRepository {
    * own finished_date is in [fromMs, toMs). With a team, PRs authored by a member.
    */
   async deployedPullRequests(scope: DoraScope, fromMs: number, toMs: number): Promise<DeployedPullRequest[]> {
-    const query = this.mapped(this.knex('pull_requests as pr'), 'pr.base_repo_id', 'repos', scope)
-      .join('project_pr_metrics as ppm', 'ppm.id', 'pr.id')
+    // DevLake indexes no date column, so this walks the scope's whole PR history. `prk` reads
+    // only the base_repo_id index (which carries the id); the PR row itself (merged_date) is
+    // read last, for the few PRs whose deployment-commit finished in range.
+    const query = this.mapped(this.knex('pull_requests as prk'), 'prk.base_repo_id', 'repos', scope)
+      .join('project_pr_metrics as ppm', 'ppm.id', 'prk.id')
       .join('cicd_deployment_commits as cdc', 'cdc.id', 'ppm.deployment_commit_id')
+      .join('pull_requests as pr', 'pr.id', 'prk.id')
       .whereNotNull('pr.merged_date')
       .whereNotNull('ppm.pr_cycle_time')
       .where('cdc.finished_date', '>=', toSqlTime(fromMs))

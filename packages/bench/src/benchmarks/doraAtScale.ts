@@ -1,0 +1,356 @@
+import { startBackendProcess } from '@fawkes/e2e-utils';
+import knexFactory from 'knex';
+import { ensureBenchDatabase, MySqlServer } from '../lib/devlakeBenchDatabase';
+import { generateLoad } from '../lib/loadGenerator';
+import { Report } from '../lib/report';
+import { profileDoraQueries } from '../lib/profileDoraQueries';
+
+const token = 'dev-service-token-change-me';
+const dayMs = 24 * 60 * 60 * 1000;
+/** End of the generated history: fixed, so a database generated once stays valid. */
+const NOW = '2026-11-01T00:00:00Z';
+const SEED = 42;
+const PROJECT = 'my-service'; // the busiest of the four generated projects (~60 % of the rows)
+/** Deployment-commit rows per requested deployment (weekends are quieter; 1–3 rows each). */
+const ROWS_PER_DEPLOYMENT = 1.08;
+const BASE_DAYS = 365;
+
+const queryNotes = [
+  'what the queries rely on: deployments = project_mapping PK → cicd_deployment_commits.cicd_scope_id index, then result, environment and finished_date are checked on every row of the project\'s CI/CD scope (no date index), so the work follows the project\'s whole history, not the window; ' +
+    'lead time = pull_requests.base_repo_id index (index-only) → project_pr_metrics PK (id) → cicd_deployment_commits PK (deployment_commit_id = id, the PK\'s first column) → pull_requests PK for merged_date, again the project\'s whole PR history; ' +
+    'change failure rate / recovery = an IN list of deployment ids against the unindexed project_incident_deployment_relationships.deployment_id (a scan of that small table, or of incidents, per 5000 deployments) → incidents PK.',
+  'plugin changes from this profile (same semantics, same results on MariaDB and SQLite, plugin tests green, a new test for the window edges): the deployments query also filters rows by finished_date >= the range start before grouping (exact: a deployment\'s max is in range only if one of its rows is), so MariaDB groups the window\'s deployments instead of every deployment of the history in a temporary table (1M: ≈5 s → ≈2 s for that query alone); the lead-time query reads the PR row (merged_date) last, after the window filter, instead of for every PR of the project (1M: 5.6 s → 3.5 s alone); the three independent queries run concurrently on separate pooled connections; IN lists of 5000 instead of 500 ids (one incident-table scan per 5000 deployments). Cold at 1M went from 11.7 s to 3–5.4 s (runs on the shared machine).',
+  'cached answers never touch the database: the p50 is the route\'s fixed cost (guard, the catalog lookup of the entity with a plugin-to-plugin token that Backstage issues per call, the cache read) and moves with machine load; the ratio to the 10k backend, measured in alternating rounds, is the scale-independent figure. Per-query times in the lines below are measured with the queries running concurrently, as the route runs them.',
+];
+
+interface Scale {
+  key: string;
+  label: string;
+  rows: number;
+  days: number;
+}
+
+/**
+ * Main series: the history grows with the table (10×, 100× as many days at the same daily
+ * rate), so a 30-day window holds about the same rows at every scale and only the table
+ * grows. Variant: the same rows as the 100k scale in the 10k scale's year, so the window
+ * itself is 10× denser.
+ */
+const scales: Scale[] = [
+  { key: '10k', label: '10k rows (1 year)', rows: 10_000, days: BASE_DAYS },
+  { key: '100k', label: '100k rows (10 years)', rows: 100_000, days: BASE_DAYS * 10 },
+  { key: '1m', label: '1M rows (100 years)', rows: 1_000_000, days: BASE_DAYS * 100 },
+];
+const denseVariant: Scale = { key: '100k_dense', label: '100k rows (1 year, 10× denser window)', rows: 100_000, days: BASE_DAYS };
+
+/** Distinct 30-day windows (startDate..endDate inclusive) in the last year, each cache-cold once. */
+function windows(count: number): Array<{ startDate: string; endDate: string }> {
+  const last = Date.parse(NOW) - dayMs;
+  return Array.from({ length: count }, (_, i) => {
+    const end = last - i * 37 * dayMs;
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    return { startDate: iso(end - 29 * dayMs), endDate: iso(end) };
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+interface ScaleResult {
+  scale: Scale;
+  rows: number;
+  projectRows: number;
+  windowRows: number;
+  coldMs: number[];
+  /** Cached p50 (1 connection) and req/s (10 connections), each round paired with the 10k baseline. */
+  cached: { p50: number[]; baseP50: number[]; rps: number[]; baseRps: number[] };
+  connection: Record<string, unknown>;
+  generated: string;
+  queryNotes: string[];
+}
+
+type Window = { startDate: string; endDate: string };
+
+/** packages/backend reading one bench database, with a long cache TTL and no rate limit in the way. */
+async function startDoraBackend(server: MySqlServer, database: string) {
+  const backend = await startBackendProcess({
+    config: [
+      {
+        devlake: {
+          database: { client: 'mysql2', connection: { ...server, database }, queryTimeout: '120s' },
+          cache: { ttl: { minutes: 30 } },
+        },
+        apiGuard: { rateLimit: { service: { limit: 1_000_000_000 }, user: { limit: 1_000_000_000 } } },
+      },
+    ],
+    env: { NODE_ENV: 'production' },
+  });
+  const url = (project: string, w: Window) =>
+    `${backend.baseUrl}/api/devlake/dora-metrics?project=${project}&startDate=${w.startDate}&endDate=${w.endDate}`;
+  const get = async (target: string) => {
+    const started = performance.now();
+    const res = await fetch(target, { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.json();
+    const ms = performance.now() - started;
+    if (res.status !== 200 || body.metrics?.deploymentFrequency?.value === null) {
+      throw new Error(`dora-metrics ${target} answered ${res.status} ${JSON.stringify(body)}`);
+    }
+    return ms;
+  };
+  const load = async (w: Window, connections: number, durationSec: number) => {
+    const result = await generateLoad({
+      url: url(PROJECT, w),
+      headers: { authorization: `Bearer ${token}` },
+      connections,
+      durationSec,
+    });
+    const bad = Object.keys(result.statusCounts).filter(code => code !== '200');
+    if (bad.length) throw new Error(`cached dora-metrics answered ${bad.join(', ')}`);
+    return result;
+  };
+  return { backend, url, get, load };
+}
+
+type DoraBackend = Awaited<ReturnType<typeof startDoraBackend>>;
+
+/** Warm-up on another project, then one cache-cold request per distinct window of the measured project. */
+async function measureCold(subject: DoraBackend, ws: Window[]): Promise<number[]> {
+  await subject.get(subject.url('payments', { startDate: '2026-01-01', endDate: '2026-01-30' }));
+  const coldMs: number[] = [];
+  for (const w of ws) coldMs.push(await subject.get(subject.url(PROJECT, w)));
+  // The first window is cached now; one more request makes sure of it.
+  await subject.get(subject.url(PROJECT, ws[0]));
+  return coldMs;
+}
+
+/** Cached rounds of the subject alternating with the baseline backend, so drift hits both. */
+async function measureCached(subject: DoraBackend, base: DoraBackend, w: Window, opts: { cachedSeconds: number; rounds: number }) {
+  const cached = { p50: [] as number[], baseP50: [] as number[], rps: [] as number[], baseRps: [] as number[] };
+  for (let round = 0; round < opts.rounds; round++) {
+    cached.baseP50.push((await base.load(w, 1, opts.cachedSeconds)).p50Ms);
+    cached.p50.push((await subject.load(w, 1, opts.cachedSeconds)).p50Ms);
+  }
+  cached.baseRps.push((await base.load(w, 10, opts.cachedSeconds)).requestsPerSec);
+  cached.rps.push((await subject.load(w, 10, opts.cachedSeconds)).requestsPerSec);
+  return cached;
+}
+
+async function prepare(server: MySqlServer, scale: Scale, w: Window) {
+  const db = await ensureBenchDatabase(server, `fawkes_bench_dora_${scale.key}`, {
+    seed: SEED,
+    projects: 4,
+    teams: 3,
+    days: scale.days,
+    now: NOW,
+    deployments: Math.round(scale.rows / ROWS_PER_DEPLOYMENT),
+  });
+  return { db, counts: await countRows(db.connection, w) };
+}
+
+/** The project's deployment-commit rows overall and in the request's two periods (window + trend). */
+async function countRows(connection: Record<string, unknown>, w: { startDate: string; endDate: string }) {
+  const knex = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
+  try {
+    const toMs = Date.parse(`${w.endDate}T00:00:00Z`) + dayMs;
+    const fromMs = Date.parse(`${w.startDate}T00:00:00Z`);
+    const trendFrom = fromMs - (toMs - fromMs);
+    const sql = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+    const scoped = () =>
+      knex('cicd_deployment_commits as cdc')
+        .join('project_mapping as pm', function on() {
+          this.on('pm.row_id', '=', 'cdc.cicd_scope_id').andOnVal('pm.table', '=', 'cicd_scopes');
+        })
+        .where('pm.project_name', PROJECT);
+    const [{ n: projectRows }] = await scoped().count({ n: '*' });
+    const [{ n: windowRows }] = await scoped()
+      .where('cdc.finished_date', '>=', sql(trendFrom))
+      .where('cdc.finished_date', '<', sql(toMs))
+      .count({ n: '*' });
+    return { projectRows: Number(projectRows), windowRows: Number(windowRows) };
+  } finally {
+    await knex.destroy();
+  }
+}
+
+/**
+ * DORA at scale: `GET /api/devlake/dora-metrics` for one project and a 30-day window (four
+ * metrics plus trends) on MariaDB/MySQL holding 10k, 100k and 1M deployment-commit rows
+ * (with proportional PRs and incidents), cache-cold and cached. Baseline: the 10k scale.
+ */
+export async function benchDoraAtScale(
+  report: Report,
+  server: MySqlServer,
+  opts: { coldWindows: number; cachedSeconds: number; cachedRounds: number; dense: boolean },
+) {
+  const ws = windows(opts.coldWindows);
+  const all = [...scales, ...(opts.dense ? [denseVariant] : [])];
+  const prepared = [];
+  for (const scale of all) {
+    // eslint-disable-next-line no-console
+    console.log(`  dora: database for ${scale.label}…`);
+    prepared.push({ scale, ...(await prepare(server, scale, ws[0])) });
+  }
+  const results: ScaleResult[] = [];
+  const baseBackend = await startDoraBackend(server, prepared[0].db.name);
+  try {
+    for (const { scale, db, counts } of prepared) {
+      // eslint-disable-next-line no-console
+      console.log(`  dora: ${scale.label}…`);
+      const isBase = scale === prepared[0].scale;
+      const subject = isBase ? baseBackend : await startDoraBackend(server, db.name);
+      try {
+        const coldMs = await measureCold(subject, ws);
+        const cached = isBase
+          ? { p50: [], baseP50: [], rps: [], baseRps: [] }
+          : await measureCached(subject, baseBackend, ws[0], { cachedSeconds: opts.cachedSeconds, rounds: opts.cachedRounds });
+        results.push({
+          scale,
+          rows: db.summary.deploymentCommitRows,
+          ...counts,
+          coldMs,
+          cached,
+          connection: db.connection,
+          generated: db.generated ? `generated in ${db.generationSec.toFixed(0)} s` : 'reused',
+          queryNotes: await profileDoraQueries(db.connection, PROJECT, ws[0]),
+        });
+      } finally {
+        if (!isBase) await subject.backend.stop();
+      }
+    }
+  } finally {
+    await baseBackend.backend.stop();
+  }
+  // The baseline's own cached figures: every round it ran against the other scales.
+  const baseRounds = results.slice(1);
+  results[0].cached = {
+    p50: baseRounds.flatMap(r => r.cached.baseP50),
+    baseP50: baseRounds.flatMap(r => r.cached.baseP50),
+    rps: baseRounds.flatMap(r => r.cached.baseRps),
+    baseRps: baseRounds.flatMap(r => r.cached.baseRps),
+  };
+  const base = results[0];
+  const baseCold = median(base.coldMs);
+  for (const r of results) {
+    const cold = median(r.coldMs);
+    const isTarget = r.scale.key === '1m';
+    report.add({
+      benchmark: 'dora at scale',
+      measure: `cold, ${r.scale.label}`,
+      value: cold,
+      baseline: baseCold,
+      unit: 'ms',
+      ratio: cold / baseCold,
+      ...(isTarget ? { target: 'cold ≤ 1000 ms', pass: cold <= 1000 } : {}),
+      note:
+        `median of ${r.coldMs.length} cache-cold windows; rows ×${(r.rows / base.rows).toFixed(1)}, ` +
+        `project rows ${r.projectRows} (×${(r.projectRows / base.projectRows).toFixed(1)}), ` +
+        `rows in window+trend ${r.windowRows} (×${(r.windowRows / base.windowRows).toFixed(2)}); ${r.generated}`,
+    });
+  }
+  for (const r of results) {
+    const isTarget = r.scale.key === '1m';
+    const p50 = median(r.cached.p50);
+    const baseP50 = median(r.cached.baseP50);
+    report.add({
+      benchmark: 'dora at scale',
+      measure: `cached p50, ${r.scale.label}`,
+      value: p50,
+      baseline: baseP50,
+      unit: 'ms',
+      ratio: p50 / baseP50,
+      ...(isTarget ? { target: 'p50 ≤ 5 ms', pass: p50 <= 5 } : {}),
+      note: `1 connection, median of ${r.cached.p50.length} rounds alternating with the 10k backend`,
+    });
+  }
+  for (const r of results) {
+    const rps = median(r.cached.rps);
+    const baseRps = median(r.cached.baseRps);
+    report.add({
+      benchmark: 'dora at scale',
+      measure: `cached throughput, ${r.scale.label}`,
+      value: rps,
+      baseline: baseRps,
+      unit: 'req/s',
+      ratio: rps / baseRps,
+      note: '10 connections, right after a 10k round',
+    });
+  }
+  const last = results.find(r => r.scale.key === '1m');
+  if (last) {
+    const coldRatio = median(last.coldMs) / baseCold;
+    report.note(
+      `dora: cold time follows the project's whole history, not the rows in the window: from 10k to 1M rows the ` +
+        `rows in the window stay ×${(last.windowRows / base.windowRows).toFixed(2)}, the project's rows grow ` +
+        `×${(last.projectRows / base.projectRows).toFixed(0)} and cold time ×${coldRatio.toFixed(0)}. DevLake's schema has no index on ` +
+        `any date column, so every query reads all rows of the project's CI/CD scope and repos through the scope indexes ` +
+        `and checks the dates row by row; at 1M rows (606k of them in the measured project) that is ~0.5 GB of ` +
+        `cicd_deployment_commits and project_pr_metrics pages through MariaDB's default 128 MB buffer pool. ` +
+        `The ≤ 1 s target needs an index such as cicd_deployment_commits (cicd_scope_id, finished_date) in DevLake's ` +
+        `database (which we may not add), a buffer pool that holds the project's rows, or a pre-aggregation the plugin ` +
+        `keeps itself; the dense variant shows the window's own rows matter far less than the history.`,
+    );
+  }
+  report.note(`dora: ${await describeIndexes(results[results.length - 1].connection)}`);
+  for (const note of queryNotes) report.note(`dora: ${note}`);
+  for (const r of results) {
+    report.note(
+      `dora ${r.scale.label}: cold requests ${r.coldMs.map(ms => ms.toFixed(0)).join(', ')} ms; ` +
+        `plugin queries for the first window: ${r.queryNotes.join('; ')}`,
+    );
+  }
+}
+
+/**
+ * The MariaDB/MySQL server: `FAWKES_BENCH_MYSQL_URL` or the CI test connection string
+ * (`mysql://root@127.0.0.1:3306`), else root without a password on 127.0.0.1:3306.
+ */
+export function mySqlServerFromEnv(): MySqlServer {
+  const raw =
+    process.env.FAWKES_BENCH_MYSQL_URL ??
+    process.env.BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING ??
+    'mysql://root@127.0.0.1:3306';
+  const url = new URL(raw);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+  };
+}
+
+const indexedTables = [
+  'cicd_deployment_commits',
+  'pull_requests',
+  'project_pr_metrics',
+  'incidents',
+  'project_incident_deployment_relationships',
+  'project_mapping',
+];
+
+/** The indexes of the tables the DORA queries read, from the bench database (DevLake's DDL). */
+async function describeIndexes(connection: Record<string, unknown>): Promise<string> {
+  const knex = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
+  try {
+    const rows: Array<{ t: string; i: string; c: string }> = await knex('information_schema.statistics')
+      .where('table_schema', knex.raw('database()'))
+      .whereIn('table_name', indexedTables)
+      .orderBy(['table_name', 'index_name', 'seq_in_index'])
+      .select({ t: 'table_name', i: 'index_name', c: 'column_name' });
+    const byTable = new Map<string, Map<string, string[]>>();
+    for (const r of rows) {
+      const indexes = byTable.get(r.t) ?? new Map<string, string[]>();
+      indexes.set(r.i, [...(indexes.get(r.i) ?? []), r.c]);
+      byTable.set(r.t, indexes);
+    }
+    const tables = indexedTables
+      .map(t => `${t}: ${[...(byTable.get(t) ?? new Map()).entries()].map(([i, cols]) => `${i === 'PRIMARY' ? 'PK' : 'idx'} (${cols.join(', ')})`).join(', ')}`)
+      .join('; ');
+    return `indexes of DevLake's schema (the fixture's DDL, checked after load): ${tables}. None on a date column (finished_date, merged_date, resolution_date) and none on the longtext join keys project_pr_metrics.deployment_commit_id and project_incident_deployment_relationships.deployment_id.`;
+  } finally {
+    await knex.destroy();
+  }
+}
+

@@ -1,0 +1,67 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
+import { api } from './__testUtils__/api';
+import { startDevLakeBackend } from './__testUtils__/backend';
+
+const databases = new DevLakeTestDatabases();
+afterAll(() => databases.cleanup());
+
+const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
+
+/**
+ * Edges the repository's queries must keep while they are tuned for large DevLake databases:
+ * a deployment counts at its latest row even when older rows fall before the requested range,
+ * and a PR counts when its deployment-commit belongs to another project's CI/CD scope.
+ */
+describe.each(databases.eachSupportedId())('query edges on %s', databaseId => {
+  it('dates a deployment by its latest row and follows PRs into any CI/CD scope', async () => {
+    const db = await databases.init(databaseId);
+    await createDevLakeSchema(db.knex);
+    const fx = new DevLakeFixture();
+    fx.project('alpha');
+    fx.project('other');
+    // Window 2024-03-04..2024-03-17; with the trend period the queries start at 2024-02-19.
+    // d1's rows straddle that start: it is a deployment of the previous period.
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd1', finished: '2024-02-18T23:00:00Z' });
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd1', finished: '2024-02-19T01:00:00Z' });
+    // d2's rows straddle the window's start: it is a deployment of the window.
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd2', finished: '2024-03-03T23:00:00Z' });
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd2', finished: '2024-03-04T01:00:00Z' });
+    // d3's latest row is past the window's end: not a deployment of the window.
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-17T23:00:00Z' });
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-18T01:00:00Z' });
+    // Entirely before the queried range.
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd0', finished: '2024-01-10T10:00:00Z' });
+    const elsewhere = fx.deploymentCommit({
+      project: 'other',
+      deploymentId: 'o1',
+      finished: '2024-03-10T10:00:00Z',
+    });
+    fx.pullRequest({ project: 'alpha', id: 'pr1', cycleMinutes: 180, deploymentCommitId: elsewhere });
+    fx.incident({
+      project: 'alpha',
+      id: 'i1',
+      deploymentId: 'd2',
+      created: '2024-03-05T00:00:00Z',
+      resolved: '2024-03-05T02:00:00Z',
+      leadTimeMinutes: 60,
+    });
+    await fx.write(db.knex);
+    const { server } = await startDevLakeBackend({ database: { client: db.client, connection: db.connection } });
+
+    const res = await api(server)
+      .get('/api/devlake/dora-metrics')
+      .query({ project: 'alpha', startDate: '2024-03-04', endDate: '2024-03-17' })
+      .set(auth);
+    expect(res.status).toBe(200);
+    const { metrics } = res.body;
+    // Window: d2 only (1 deployment in 2 weeks); previous period: d1 only.
+    expect(metrics.deploymentFrequency.value).toBe(0.5);
+    expect(metrics.deploymentFrequency.trend).toBe('stable');
+    // pr1 shipped by another project's deployment-commit inside the window.
+    expect(metrics.leadTimeForChanges.value).toBe(3);
+    // i1 is attributed to d2: 1 of 1 deployments failed; recovered 25 h after d2's latest row.
+    expect(metrics.changeFailureRate.value).toBe(100);
+    expect(metrics.timeToRestoreService.value).toBe(25);
+  });
+});
