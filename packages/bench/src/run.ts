@@ -1,8 +1,11 @@
 /* eslint-disable no-console */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { join } from 'node:path';
+import { benchDoraAtScale, mySqlServerFromEnv } from './benchmarks/doraAtScale';
+import { benchCatalogQueries, parsePostgresUrl } from './benchmarks/catalogQueries';
 import { benchGuardOverhead } from './benchmarks/guardOverhead';
 import { benchRateLimitExactness } from './benchmarks/rateLimitExactness';
+import { benchWorkspaceListing } from './benchmarks/workspaceListing';
 import { Report } from './lib/report';
 
 const method = `Each benchmark measures a figure and its baseline in the same run on the same machine,
@@ -22,6 +25,19 @@ async function main() {
   if (wanted('rate-limit')) {
     console.log('rate-limit exactness…');
     await benchRateLimitExactness(report, process.env.FAWKES_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  }
+  if (wanted('dora')) {
+    console.log('dora at scale…');
+    await benchDoraAtScale(report, mySqlServerFromEnv(), { coldWindows: 5, cachedSeconds: 2, cachedRounds: 2, dense: true });
+  }
+  if (wanted('catalog')) {
+    console.log('catalog queries…');
+    const postgres = parsePostgresUrl(process.env.FAWKES_BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432');
+    await benchCatalogQueries(report, { postgres, seconds: 3, rounds: 3, connections: 8 });
+  }
+  if (wanted('workspaces')) {
+    console.log('workspace listing…');
+    await benchWorkspaceListing(report, { calls: 150, rounds: 3 });
   }
   console.log(`\n${report.table()}\n`);
   const out = join(resolvePackagePath('@fawkes/bench'), '../../docs/benchmarks.md');

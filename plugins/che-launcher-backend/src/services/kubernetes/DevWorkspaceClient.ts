@@ -15,6 +15,7 @@ import {
 } from '../workspace/constants';
 import { DevWorkspace, DevWorkspaceTemplate } from '../workspace/types';
 import { KubernetesApiError, translateKubernetesError } from './errors';
+import { KeepAliveAgents } from './KeepAliveAgents';
 
 /** Reads and writes DevWorkspaces and DevWorkspaceTemplates through the Kubernetes API. */
 export interface DevWorkspaceClient {
@@ -37,6 +38,7 @@ const dwt = { ...dw, plural: DEVWORKSPACE_TEMPLATE_PLURAL };
 /** Every call is bounded by `timeoutMs` (aborted, then 504) and errors are translated. */
 export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
   private readonly api: CustomObjectsApi;
+  private readonly agents = new KeepAliveAgents();
 
   constructor(
     kubeConfig: KubeConfig,
@@ -130,11 +132,14 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
         reject(new Error('timeout'));
       }, this.timeoutMs);
     });
-    // Per-call middleware: the abort signal, and the patch Content-Type forced explicitly
+    // Per-call middleware: the abort signal, a shared keep-alive agent in place of the one
+    // the client made for this call alone, and the patch Content-Type forced explicitly
     // (never left to the client's defaults).
     const middleware = {
       pre: (context: RequestContext) => {
         context.setSignal(controller.signal);
+        const agent = context.getAgent();
+        if (agent) context.setAgent(this.agents.reuse(agent));
         if (contentType) context.setHeaderParam('Content-Type', contentType);
         return new Observable(Promise.resolve(context));
       },
