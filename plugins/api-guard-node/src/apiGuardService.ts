@@ -4,7 +4,6 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import express, { RequestHandler, Router } from 'express';
-import PromiseRouter from 'express-promise-router';
 import { setCaller, toCaller } from './caller';
 import { OpenApiDocument } from './openApiDocument';
 import { createErrorRenderer, notFoundHandler } from './errors/renderError';
@@ -65,10 +64,11 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
       factory({ config, httpAuth, httpRouter, logger, limits }): ApiGuard {
         const maxBodySize = config.getOptional<string | number>('apiGuard.maxBodySize') ?? '100kb';
 
-        const authenticate: RequestHandler = async (req, _res, next) => {
-          const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-          setCaller(req, toCaller(credentials));
-          next();
+        const authenticate: RequestHandler = (req, _res, next) => {
+          httpAuth.credentials(req, { allow: ['user', 'service'] }).then(credentials => {
+            setCaller(req, toCaller(credentials));
+            next();
+          }, next);
         };
 
         return {
@@ -76,7 +76,7 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
             // The guard authenticates itself so that 401s carry the API document's body;
             // Backstage's own barrier would answer first with its different shape.
             httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
-            const guarded = PromiseRouter();
+            const guarded = Router();
             guarded.use(authenticate);
             guarded.use(limits.middleware);
             guarded.use(express.json({ limit: maxBodySize }));

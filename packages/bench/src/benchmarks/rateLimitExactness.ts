@@ -4,8 +4,9 @@ import { generateLoad } from '../lib/loadGenerator';
 import { Report } from '../lib/report';
 
 const serviceToken = 'dev-service-token-change-me';
-// A cheap guarded route of packages/backend: an entity query that matches nothing.
-const route = '/api/catalog-extensions/entities?filter=kind=no-such-kind';
+// A cheap guarded route of packages/backend (no upstream call), so the burst measures the
+// limiter rather than the route.
+const route = '/api/catalog-extensions/openapi.json';
 
 async function guestToken(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
@@ -45,13 +46,16 @@ export async function benchRateLimitExactness(report: Report, redisUrl: string) 
             headers: { authorization: `Bearer ${c.tokens[i]}` },
             connections: Math.min(half, 500),
             amount: half,
+            timeoutSec: 60,
           }),
         ),
       );
       const count = (code: string) => results.reduce((sum, r) => sum + (r.statusCounts[code] ?? 0), 0);
       const admitted = count('200');
       const refused = count('429');
-      const other = results.reduce((sum, r) => sum + r.total, 0) - admitted - refused;
+      // Requests without a response (errors, timeouts) were still counted by the server.
+      const other =
+        results.reduce((sum, r) => sum + r.total + r.errors, 0) - admitted - refused;
       report.add({
         benchmark: 'rate-limit exactness',
         measure: `${c.who}: ${c.requests} concurrent requests over 2 replicas`,
@@ -61,7 +65,7 @@ export async function benchRateLimitExactness(report: Report, redisUrl: string) 
         ratio: admitted / c.limit,
         target: `admitted = ${c.limit}`,
         pass: admitted === c.limit && refused === c.requests - c.limit && other === 0,
-        note: `${refused} refused with 429, ${other} other`,
+        note: `${refused} refused with 429, ${other} other or unanswered`,
       });
     }
   } finally {

@@ -9,6 +9,8 @@ export interface LoadResult {
   p99Ms: number;
   total: number;
   statusCounts: Record<string, number>;
+  /** Requests that got no response: connection errors and client timeouts. */
+  errors: number;
 }
 
 export interface LoadOptions {
@@ -18,6 +20,8 @@ export interface LoadOptions {
   /** Run for this many seconds, or until `amount` requests were sent. */
   durationSec?: number;
   amount?: number;
+  /** Seconds before a request counts as timed out; autocannon's default is 10. */
+  timeoutSec?: number;
 }
 
 /**
@@ -31,6 +35,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
     '--connections',
     String(options.connections),
     ...(options.amount ? ['--amount', String(options.amount)] : ['--duration', String(options.durationSec ?? 10)]),
+    ...(options.timeoutSec ? ['--timeout', String(options.timeoutSec)] : []),
     ...Object.entries(options.headers ?? {}).flatMap(([key, value]) => ['--headers', `${key}=${value}`]),
     options.url,
   ];
@@ -46,5 +51,6 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     total: Object.values(statusCounts).reduce((sum, n) => sum + n, 0),
     statusCounts,
+    errors: (result.errors ?? 0) + (result.timeouts ?? 0),
   };
 }

@@ -37,7 +37,7 @@ export function createRateLimiters(config: RateLimitConfig, logger: LoggerServic
         next(new TooManyRequestsError(`Rate limit exceeded: ${limit} requests per ${config.windowMs / 1000}s for this ${kind}`));
       },
       // Keys are principals, not IPs, so the IP-related checks do not apply.
-      validate: { ip: false, trustProxy: false, xForwardedForHeader: false, keyGeneratorIpFallback: false },
+      validate: false,
       logger: {
         error: (error: unknown, message?: string) =>
           logger.warn(`${message ?? 'express-rate-limit'}: ${error instanceof Error ? error.message : String(error)}`),
