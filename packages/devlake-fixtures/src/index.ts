@@ -21,5 +21,5 @@ export {
   toDevLakeDateTime,
 } from './rows';
 export type { Row } from './rows';
-export { DevLakeTestDatabases } from './testDatabases';
+export { DevLakeTestDatabases, parseMySqlUrl } from './testDatabases';
 export type { DevLakeTestDatabase, DevLakeTestDatabaseId } from './testDatabases';

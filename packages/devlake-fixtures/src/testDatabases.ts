@@ -16,7 +16,8 @@ export interface DevLakeTestDatabase {
 
 const envVar = 'BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING';
 
-function parseMySqlUrl(value: string) {
+/** Host, port, user and password of a `mysql://` connection string (user defaults to root). */
+export function parseMySqlUrl(value: string) {
   const url = new URL(value);
   return {
     host: url.hostname,

@@ -1,3 +1,4 @@
+import { parseMySqlUrl } from '@fawkes/devlake-fixtures';
 import { startBackendProcess } from '@fawkes/e2e-utils';
 import knexFactory from 'knex';
 import { ensureBenchDatabase, MySqlServer } from '../lib/devlakeBenchDatabase';
@@ -308,17 +309,11 @@ export async function benchDoraAtScale(
  * (`mysql://root@127.0.0.1:3306`), else root without a password on 127.0.0.1:3306.
  */
 export function mySqlServerFromEnv(): MySqlServer {
-  const raw =
+  return parseMySqlUrl(
     process.env.FAWKES_BENCH_MYSQL_URL ??
-    process.env.BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING ??
-    'mysql://root@127.0.0.1:3306';
-  const url = new URL(raw);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-  };
+      process.env.BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING ??
+      'mysql://root@127.0.0.1:3306',
+  );
 }
 
 const indexedTables = [
