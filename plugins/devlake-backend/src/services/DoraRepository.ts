@@ -81,12 +81,17 @@ export class DoraRepository {
       .select('ua.account_id');
   }
 
-  private mapped(query: Knex.QueryBuilder, column: string, table: string, scope: DoraScope) {
-    query.join('project_mapping as pm', function joinMapping() {
-      this.on('pm.row_id', '=', column).andOnVal('pm.table', '=', table);
-    });
-    if (scope.projects) query.whereIn('pm.project_name', scope.projects);
-    return query;
+  /**
+   * The ids of `table` rows (cicd_scopes, repos) mapped to the scope's projects, or to any
+   * project when `projects` is null. The queries then filter on these ids as constants rather
+   * than joining project_mapping, so MySQL can range-scan a (scope id, date) index where one
+   * exists instead of walking every row of the scope (see the README on large databases).
+   */
+  private async mappedIds(table: string, scope: DoraScope): Promise<string[]> {
+    const query = this.knex('project_mapping').distinct('row_id').where('table', table);
+    if (scope.projects) query.whereIn('project_name', scope.projects);
+    const rows: Array<{ row_id: string }> = await this.db.run(query);
+    return rows.map(r => r.row_id);
   }
 
   /**
@@ -95,7 +100,9 @@ export class DoraRepository {
    * whose commit was authored by a member count.
    */
   async deployments(scope: DoraScope, fromMs: number, toMs: number): Promise<Deployment[]> {
-    const query = this.mapped(this.knex('cicd_deployment_commits as cdc'), 'cdc.cicd_scope_id', 'cicd_scopes', scope)
+    const scopeIds = await this.mappedIds('cicd_scopes', scope);
+    const query = this.knex('cicd_deployment_commits as cdc')
+      .whereIn('cdc.cicd_scope_id', scopeIds)
       .where('cdc.result', 'SUCCESS')
       .where('cdc.environment', 'PRODUCTION')
       // Exact, not an approximation: max(finished_date) >= from holds iff some row does, and then
@@ -121,10 +128,13 @@ export class DoraRepository {
    * own finished_date is in [fromMs, toMs). With a team, PRs authored by a member.
    */
   async deployedPullRequests(scope: DoraScope, fromMs: number, toMs: number): Promise<DeployedPullRequest[]> {
-    // DevLake indexes no date column, so this walks the scope's whole PR history. `prk` reads
-    // only the base_repo_id index (which carries the id); the PR row itself (merged_date) is
-    // read last, for the few PRs whose deployment-commit finished in range.
-    const query = this.mapped(this.knex('pull_requests as prk'), 'prk.base_repo_id', 'repos', scope)
+    // DevLake indexes no date column, so as shipped this walks the scope's whole PR history:
+    // `prk` reads only the base_repo_id index (which carries the id) and the PR row itself
+    // (merged_date) is read last, for the few PRs whose deployment-commit finished in range.
+    // With the README's indexes MySQL starts from the window's deployment-commits instead.
+    const repoIds = await this.mappedIds('repos', scope);
+    const query = this.knex('pull_requests as prk')
+      .whereIn('prk.base_repo_id', repoIds)
       .join('project_pr_metrics as ppm', 'ppm.id', 'prk.id')
       .join('cicd_deployment_commits as cdc', 'cdc.id', 'ppm.deployment_commit_id')
       .join('pull_requests as pr', 'pr.id', 'prk.id')
@@ -179,19 +189,22 @@ export class DoraRepository {
     return rows.map(r => ({ id: r.id, leadTimeMinutes: Number(r.lead), resolvedMs: fromSqlTime(r.resolved)! }));
   }
 
-  private historyBase(project: string, environments: string[] | null): Knex.QueryBuilder {
-    const query = this.mapped(this.knex('cicd_deployment_commits as cdc'), 'cdc.cicd_scope_id', 'cicd_scopes', {
-      projects: [project],
-      team: null,
-    });
+  // Takes the ids, not the project: a query builder is a thenable, so an async function
+  // returning one would run it.
+  private historyBase(scopeIds: string[], environments: string[] | null): Knex.QueryBuilder {
+    const query = this.knex('cicd_deployment_commits as cdc').whereIn('cdc.cicd_scope_id', scopeIds);
     if (environments) query.whereIn('cdc.environment', environments);
     return query;
+  }
+
+  private projectScopeIds(project: string): Promise<string[]> {
+    return this.mappedIds('cicd_scopes', { projects: [project], team: null });
   }
 
   /** Number of distinct deployments of a project (optionally in some environments). */
   async countDeployments(project: string, environments: string[] | null): Promise<number> {
     const rows: Array<{ n: unknown }> = await this.db.run(
-      this.historyBase(project, environments).countDistinct({ n: 'cdc.cicd_deployment_id' }),
+      this.historyBase(await this.projectScopeIds(project), environments).countDistinct({ n: 'cdc.cicd_deployment_id' }),
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -201,8 +214,10 @@ export class DoraRepository {
    * finished_date (ties: the smallest row id), with the commit's decoded message and author.
    */
   async latestDeployments(project: string, environments: string[] | null, limit: number): Promise<DeploymentRow[]> {
+    const scopeIds = await this.projectScopeIds(project);
+    const base = () => this.historyBase(scopeIds, environments);
     const newest: Array<{ id: string; finished: unknown }> = await this.db.run(
-      this.historyBase(project, environments)
+      base()
         .groupBy('cdc.cicd_deployment_id')
         .select('cdc.cicd_deployment_id as id')
         .max('cdc.finished_date as finished')
@@ -211,7 +226,7 @@ export class DoraRepository {
     );
     if (newest.length === 0) return [];
     const rows: any[] = await this.db.run(
-      this.historyBase(project, environments)
+      base()
         .leftJoin('commits as c', 'c.sha', 'cdc.commit_sha')
         .whereIn(
           'cdc.cicd_deployment_id',
