@@ -43,6 +43,11 @@ export interface Config {
     cache?: {
       /** Time to live (ms, '5m' or { minutes: 5 }). Default 5 minutes. */
       ttl?: number | string | HumanDuration;
+      /**
+       * How long a caller's catalog lookup of a `project`/`service` name (entity → DevLake
+       * project annotation) is reused. Default 1 minute; 0 looks it up on every request.
+       */
+      catalogTtl?: number | string | HumanDuration;
     };
     /** The DORA report whose definitions and thresholds apply by default: '2023' (default) or '2021'. */
     benchmark?: '2021' | '2023';

@@ -2,14 +2,17 @@ import { ConfigReader } from '@backstage/config';
 import { readDurationMs, readPluginConfig } from './config';
 
 describe('readPluginConfig', () => {
-  it('defaults to the 2023 report and a 5 minute cache', () => {
-    expect(readPluginConfig(new ConfigReader({}))).toEqual({ benchmark: '2023', cacheTtlMs: 300_000 });
+  it('defaults to the 2023 report, a 5 minute cache and 1 minute catalog lookups', () => {
+    expect(readPluginConfig(new ConfigReader({}))).toEqual({ benchmark: '2023', cacheTtlMs: 300_000, catalogTtlMs: 60_000 });
   });
 
   it('reads the report (also an unquoted YAML number) and durations in every form', () => {
-    expect(readPluginConfig(new ConfigReader({ devlake: { benchmark: 2021, cache: { ttl: '30s' } } }))).toEqual({
+    expect(
+      readPluginConfig(new ConfigReader({ devlake: { benchmark: 2021, cache: { ttl: '30s', catalogTtl: 0 } } })),
+    ).toEqual({
       benchmark: '2021',
       cacheTtlMs: 30_000,
+      catalogTtlMs: 0,
     });
     expect(readPluginConfig(new ConfigReader({ devlake: { cache: { ttl: { minutes: 2 } } } })).cacheTtlMs).toBe(120_000);
     expect(readDurationMs(new ConfigReader({ t: 1500 }), 't', 1)).toBe(1500);

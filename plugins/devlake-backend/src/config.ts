@@ -12,6 +12,8 @@ export function readDurationMs(config: Config, key: string, defaultMs: number): 
 
 export interface DevLakePluginConfig {
   cacheTtlMs: number;
+  /** How long a caller's catalog lookup of a project/service name is reused; 0 = never. */
+  catalogTtlMs: number;
   benchmark: DoraBenchmark;
 }
 
@@ -25,6 +27,7 @@ export function readPluginConfig(config: Config): DevLakePluginConfig {
   }
   return {
     cacheTtlMs: devlake ? readDurationMs(devlake, 'cache.ttl', 5 * 60_000) : 5 * 60_000,
+    catalogTtlMs: devlake ? readDurationMs(devlake, 'cache.catalogTtl', 60_000) : 60_000,
     benchmark,
   };
 }

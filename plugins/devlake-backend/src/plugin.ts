@@ -53,8 +53,11 @@ export const devlakePlugin = createBackendPlugin({
         }
         lifecycle.addShutdownHook(() => db.close());
         const repository = new DoraRepository(db);
-        const resolver = new ProjectResolver(catalog);
         const resultCache = new ResultCache(cache, pluginConfig.cacheTtlMs, logger);
+        const resolver = new ProjectResolver(
+          catalog,
+          pluginConfig.catalogTtlMs > 0 ? new ResultCache(cache, pluginConfig.catalogTtlMs, logger) : undefined,
+        );
         guard.mount(
           await createRouter({
             logger,

@@ -1,4 +1,4 @@
-import { BackendFeature } from '@backstage/backend-plugin-api';
+import { BackendFeature, ServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -28,19 +28,20 @@ export const catalogEntities: Entity[] = [
 
 /**
  * A test backend with the devlake plugin, the given `devlake` config (plus any other root
- * config keys, such as `apiGuard`) and a mock catalog.
+ * config keys, such as `apiGuard`) and a mock catalog holding `catalogEntities` (or `catalog`).
  */
 export async function startDevLakeBackend(
   devlake: Record<string, unknown>,
   extraFeatures: BackendFeature[] = [],
   otherConfig: JsonObject = {},
+  catalog: ServiceFactory = catalogServiceMock.factory({ entities: catalogEntities }),
 ) {
   return startTestBackend({
     features: [
       devlakePlugin,
       ...extraFeatures,
       mockServices.rootConfig.factory({ data: { ...otherConfig, devlake: devlake as JsonObject } }),
-      catalogServiceMock.factory({ entities: catalogEntities }),
+      catalog,
     ],
   });
 }

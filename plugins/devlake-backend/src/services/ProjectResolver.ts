@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, Entity, parseEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ResultCache } from './ResultCache';
 
 /** The catalog annotation naming an entity's DevLake project. */
 export const DEVLAKE_PROJECT_ANNOTATION = 'devlake.apache.org/project-name';
@@ -12,11 +13,23 @@ export const DEVLAKE_PROJECT_ANNOTATION = 'devlake.apache.org/project-name';
  * (`component:team-a/foo`) is looked up as given. The entity's
  * `devlake.apache.org/project-name` annotation wins; with no entity or no annotation the
  * parameter itself is the DevLake project name. Lookups use the caller's credentials.
+ *
+ * With a cache, each caller's answer is kept for the cache's TTL (`devlake.cache.catalogTtl`),
+ * so a request answered from the result cache makes no catalog round trip either.
  */
 export class ProjectResolver {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly cache?: ResultCache,
+  ) {}
 
   async resolve(name: string, credentials: BackstageCredentials): Promise<string> {
+    if (!this.cache) return this.lookup(name, credentials);
+    const key = ResultCache.key('project-resolution', { caller: callerKey(credentials), name });
+    return this.cache.getOrCompute(key, () => this.lookup(name, credentials));
+  }
+
+  private async lookup(name: string, credentials: BackstageCredentials): Promise<string> {
     const entity = await this.findEntity(name, credentials);
     const annotated = entity?.metadata.annotations?.[DEVLAKE_PROJECT_ANNOTATION]?.trim();
     return annotated || name;
@@ -48,4 +61,12 @@ export class ProjectResolver {
     }
     return undefined;
   }
+}
+
+/** Whose catalog view an answer reflects: the user, or the calling service. */
+function callerKey(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  if (principal.type === 'user') return `user:${principal.userEntityRef}`;
+  if (principal.type === 'service') return `service:${principal.subject}`;
+  return principal.type;
 }
