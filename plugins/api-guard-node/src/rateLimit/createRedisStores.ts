@@ -2,17 +2,19 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
+import { TimeBoundStore } from './TimeBoundStore';
 
 export interface RedisStores {
-  user: RedisStore;
-  service: RedisStore;
+  user: TimeBoundStore;
+  service: TimeBoundStore;
   close(): Promise<void>;
 }
 
 /**
  * One Redis connection shared by both budgets. Commands fail fast while the connection is
- * down (no offline queue) and time out after `commandTimeoutMs`, so a dead or slow Redis
- * turns into a bounded 503 rather than a hanging request.
+ * down (no offline queue) and each store operation times out after `commandTimeoutMs`
+ * (TimeBoundStore), so a dead or slow Redis turns into a bounded 503 rather than a hanging
+ * request.
  */
 export function createRedisStores(options: {
   connection: string;
@@ -44,22 +46,10 @@ export function createRedisStores(options: {
   });
 
   const sendCommand = async (...args: string[]): Promise<any> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ServiceUnavailableError('Rate limit store did not answer in time')),
-        commandTimeoutMs,
-      );
-    });
     try {
-      return await Promise.race([client.sendCommand(args), timeout]);
-    } catch (error) {
-      if (error instanceof ServiceUnavailableError) {
-        throw error;
-      }
+      return await client.sendCommand(args);
+    } catch {
       throw new ServiceUnavailableError('Rate limit store is unavailable');
-    } finally {
-      clearTimeout(timer);
     }
   };
 
@@ -69,7 +59,7 @@ export function createRedisStores(options: {
     // eager load (Redis down at start-up) from surfacing as an unhandled rejection.
     (store as any).incrementScriptSha?.catch?.(() => {});
     (store as any).getScriptSha?.catch?.(() => {});
-    return store;
+    return new TimeBoundStore(store, commandTimeoutMs);
   };
 
   return {
