@@ -27,7 +27,7 @@ export interface Config {
             connection: string;
             /** Key prefix. Default "fawkes:api-guard:". */
             prefix?: string;
-            /** Longest a Redis command may take before the request fails. Default 500 ms. */
+            /** Longest a rate-limit store operation may take before the request fails. Default 2 s. */
             commandTimeout?: HumanDuration | string;
           };
       /**

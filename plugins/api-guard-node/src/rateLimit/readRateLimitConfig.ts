@@ -37,7 +37,7 @@ function readStore(root: Config, guard: Config | undefined): StoreConfig {
     type,
     connection: store?.getOptionalString('connection') ?? redisFromCache ?? '',
     prefix: store?.getOptionalString('prefix') ?? 'fawkes:api-guard:',
-    commandTimeoutMs: store ? readMs(store, 'commandTimeout', 500) : 500,
+    commandTimeoutMs: store ? readMs(store, 'commandTimeout', 2000) : 2000,
   };
 }
 
