@@ -21,5 +21,6 @@ export {
   toDevLakeDateTime,
 } from './rows';
 export type { Row } from './rows';
+export { splitSqlStatements } from './sqlStatements';
 export { DevLakeTestDatabases, parseMySqlUrl } from './testDatabases';
 export type { DevLakeTestDatabase, DevLakeTestDatabaseId } from './testDatabases';

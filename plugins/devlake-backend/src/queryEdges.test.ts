@@ -2,7 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Knex } from 'knex';
-import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
+import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases, splitSqlStatements } from '@fawkes/devlake-fixtures';
 import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 
@@ -18,14 +18,7 @@ const auth = { Authorization: mockCredentials.user.header('user:default/alice') 
  */
 /** Statements of sql/recommended-indexes.sql, the file shipped to DBAs. */
 function recommendedIndexStatements(): string[] {
-  const text = readFileSync(join(__dirname, '../sql/recommended-indexes.sql'), 'utf8');
-  return text
-    .split('\n')
-    .filter(line => !line.startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map(statement => statement.trim())
-    .filter(Boolean);
+  return splitSqlStatements(readFileSync(join(__dirname, '../sql/recommended-indexes.sql'), 'utf8'));
 }
 
 async function writeEdgeFixture(knex: Knex) {

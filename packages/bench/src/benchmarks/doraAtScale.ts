@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { parseMySqlUrl } from '@fawkes/devlake-fixtures';
+import { parseMySqlUrl, splitSqlStatements } from '@fawkes/devlake-fixtures';
 import { readFileSync } from 'node:fs';
 import { startBackendProcess } from '@fawkes/e2e-utils';
 import knexFactory from 'knex';
@@ -70,13 +70,7 @@ const median = (values: number[]) => {
 /** The plugin's sql/recommended-indexes.sql, as statements and as the indexes they create. */
 function recommendedIndexes() {
   const text = readFileSync(resolvePackagePath('@fawkes/plugin-devlake-backend', 'sql/recommended-indexes.sql'), 'utf8');
-  const statements = text
-    .split('\n')
-    .filter(line => !line.startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map(statement => statement.trim())
-    .filter(Boolean);
+  const statements = splitSqlStatements(text);
   const indexes = statements.map(statement => {
     const match = /^CREATE INDEX (\w+) ON (\w+)/i.exec(statement);
     if (!match) throw new Error(`unexpected statement in recommended-indexes.sql: ${statement}`);
