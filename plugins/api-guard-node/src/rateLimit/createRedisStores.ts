@@ -26,6 +26,9 @@ export function createRedisStores(options: {
   const client = createClient({
     url: connection,
     disableOfflineQueue: true,
+    // Operations abandoned on timeout leave their commands queued until Redis answers or the
+    // connection drops; past this many, new commands fail at once instead of piling up.
+    commandsQueueMaxLength: 10_000,
     socket: {
       connectTimeout: Math.max(commandTimeoutMs, 1000),
       reconnectStrategy: retries => Math.min(100 * 2 ** retries, 5000),
