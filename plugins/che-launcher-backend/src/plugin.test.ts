@@ -13,6 +13,10 @@ import {
   user,
 } from './__testUtils__/harness';
 
+// These stories wait for several simulated controller transitions (each through eventually(),
+// up to 5 s): more than Jest's 5 s default per test when a 2-core machine runs the whole suite.
+jest.setTimeout(30_000);
+
 describe('che-launcher: the whole story over HTTP', () => {
   let kube: KubeApiTestServer;
   let server: any;
