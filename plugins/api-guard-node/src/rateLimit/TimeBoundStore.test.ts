@@ -9,6 +9,8 @@ const redisUrl = process.env.FAWKES_TEST_REDIS_URL;
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 const windowMs = 60_000;
+// Each test waits out held replies on purpose (up to about 2.5 s).
+jest.setTimeout(20_000);
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Blocks the event loop, as a process saturated with requests does. */
@@ -19,10 +21,14 @@ function blockEventLoop(ms: number) {
   }
 }
 
-/** How the proxy holds Redis's replies: each by `delayMs`, and all until `holdUntil`. */
+/**
+ * How the proxy treats Redis's replies: each held by `delayMs`, all held until `holdUntil`, and
+ * `onForward` called right after a reply passed through unheld.
+ */
 interface ReplyDelay {
   delayMs: number;
   holdUntil: number;
+  onForward?: () => void;
 }
 
 /** A TCP proxy to Redis that holds its replies as `delay` says, keeping their order. */
@@ -31,11 +37,19 @@ async function slowProxy(delay: ReplyDelay): Promise<{ url: string; server: Serv
   const server = createServer(socket => {
     const upstream = connect(Number(target.port || 6379), target.hostname);
     socket.pipe(upstream);
+    let held = 0;
     let replies = Promise.resolve();
     upstream.on('data', chunk => {
-      const wait = Math.max(delay.delayMs, delay.holdUntil - Date.now());
-      replies = replies.then(() => pause(wait)).then(() => {
+      const releaseAt = Math.max(Date.now() + delay.delayMs, delay.holdUntil);
+      if (releaseAt <= Date.now() && held === 0) {
         socket.write(chunk);
+        delay.onForward?.();
+        return;
+      }
+      held++;
+      replies = replies.then(() => pause(releaseAt - Date.now())).then(() => {
+        socket.write(chunk);
+        held--;
       });
     });
     socket.on('error', () => upstream.destroy());
@@ -77,13 +91,13 @@ describeWithRedis('rate-limit Redis store under a slow or busy store', () => {
     const delay = { delayMs: 0, holdUntil: 0 };
     const proxy = await slowProxy(delay);
     const prefix = `test:${randomUUID()}:`;
-    const stores = await readyStores(proxy.url, prefix, 150);
+    const stores = await readyStores(proxy.url, prefix, 500);
     try {
-      // Replies come late for 200 ms: past the 150 ms bound, yet soon enough that a retry
+      // Replies come late for 800 ms: past the 500 ms bound, yet soon enough that a retry
       // issued on the timeout would succeed and count the request a second time.
-      delay.holdUntil = Date.now() + 200;
+      delay.holdUntil = Date.now() + 800;
       await expect(stores.user.increment('alice')).rejects.toThrow('Rate limit store did not answer in time');
-      await pause(1000);
+      await pause(1500);
       expect(await countOf(`${prefix}user:alice`)).toBe('1');
     } finally {
       await stores.close();
@@ -92,17 +106,18 @@ describeWithRedis('rate-limit Redis store under a slow or busy store', () => {
   });
 
   it('takes a reply that arrived while the event loop was busy past the timeout', async () => {
-    const delay = { delayMs: 0, holdUntil: 0 };
+    const delay: ReplyDelay = { delayMs: 0, holdUntil: 0 };
     const proxy = await slowProxy(delay);
     const prefix = `test:${randomUUID()}:`;
     const stores = await readyStores(proxy.url, prefix, 50);
     try {
-      // The reply reaches the socket after 30 ms, while the process is busy from 20 ms to
-      // 320 ms (as under a burst of requests); the 50 ms bound expires in between.
-      delay.delayMs = 30;
-      const increment = stores.user.increment('bob');
-      setTimeout(() => blockEventLoop(300), 20);
-      await expect(increment).resolves.toMatchObject({ totalHits: 1 });
+      // The reply reaches the store's socket, then the process stays busy for 300 ms (as
+      // under a burst of requests) before it can read it; the 50 ms bound expires meanwhile.
+      delay.onForward = () => {
+        delay.onForward = undefined;
+        blockEventLoop(300);
+      };
+      await expect(stores.user.increment('bob')).resolves.toMatchObject({ totalHits: 1 });
       await pause(200);
       expect(await countOf(`${prefix}user:bob`)).toBe('1');
     } finally {
