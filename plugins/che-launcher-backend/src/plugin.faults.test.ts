@@ -17,6 +17,10 @@ import {
 
 const REQUEST_TIMEOUT_MS = 400;
 
+// Some faults are awaited through eventually() (up to 4-5 s): more than Jest's 5 s default per
+// test leaves when a 2-core machine runs the whole suite.
+jest.setTimeout(30_000);
+
 describe('che-launcher: Kubernetes API faults', () => {
   let kube: KubeApiTestServer;
   let server: any;
