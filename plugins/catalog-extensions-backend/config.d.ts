@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the Fawkes catalog-extensions plugin (`/api/catalog-extensions`). */
   catalogExtensions?: {
@@ -17,7 +19,12 @@ export interface Config {
      */
     maxDocuments?: number;
     /**
-     * How long reading a target may take, in milliseconds. Default 10000.
+     * How long reading a target may take ('10s', 'PT10S' or { seconds: 10 }). Default 10 seconds.
+     */
+    readTimeout?: HumanDuration | string;
+    /**
+     * How long reading a target may take, in milliseconds.
+     * @deprecated use `readTimeout`, which takes a duration; read only when `readTimeout` is absent.
      */
     readTimeoutMs?: number;
     /**

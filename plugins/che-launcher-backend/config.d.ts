@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the che-launcher plugin (Eclipse Che workspaces on DevWorkspace resources). */
   cheLauncher?: {
@@ -38,10 +40,11 @@ export interface Config {
         }
     ) & {
       /**
-       * Timeout of each Kubernetes API call, in milliseconds or as a duration string ('10s').
+       * Timeout of each Kubernetes API call: a duration ('10s', 'PT10S' or { seconds: 10 }; a plain
+       * number, as older configs have it, is read as milliseconds).
        * A call that takes longer answers 504. Default 10 seconds.
        */
-      requestTimeout?: number | string;
+      requestTimeout?: HumanDuration | string;
     };
     /**
      * Namespace of a user's workspaces; `{user}` is the user entity's name made a DNS label
@@ -75,8 +78,8 @@ export interface Config {
     };
     /** Largest devfile accepted, in bytes. Default 262144 (256 KiB). */
     maxDevfileSize?: number;
-    /** Timeout of reading a devfile, in milliseconds or as a duration string. Default 10 seconds. */
-    devfileReadTimeout?: number | string;
+    /** Timeout of reading a devfile: a duration ('10s' or { seconds: 10 }). Default 10 seconds. */
+    devfileReadTimeout?: HumanDuration | string;
     /** Access control. */
     access?: {
       /**

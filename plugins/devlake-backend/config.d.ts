@@ -34,20 +34,24 @@ export interface Config {
         /** Default 5. */
         max?: number;
       };
-      /** Per-query timeout (ms, '10s' or { seconds: 10 }); past it the API answers 504. Default 10 s. */
-      queryTimeout?: number | string | HumanDuration;
-      /** Time to open a connection before the API answers 503. Default 5 s. */
-      connectTimeout?: number | string | HumanDuration;
+      /**
+       * Per-query timeout ('10s', 'PT10S' or { seconds: 10 }; a plain number, as older configs
+       * have it, is read as milliseconds); past it the API answers 504. Default 10 s.
+       */
+      queryTimeout?: HumanDuration | string;
+      /** Time to open a connection before the API answers 503 (a duration, as above). Default 5 s. */
+      connectTimeout?: HumanDuration | string;
     };
     /** Result cache (Backstage CacheService). */
     cache?: {
-      /** Time to live (ms, '5m' or { minutes: 5 }). Default 5 minutes. */
-      ttl?: number | string | HumanDuration;
+      /** Time to live ('5m' or { minutes: 5 }). Default 5 minutes. */
+      ttl?: HumanDuration | string;
       /**
        * How long a caller's catalog lookup of a `project`/`service` name (entity → DevLake
-       * project annotation) is reused. Default 1 minute; 0 looks it up on every request.
+       * project annotation) is reused. Default 1 minute; { seconds: 0 } (or 0) looks it up on
+       * every request.
        */
-      catalogTtl?: number | string | HumanDuration;
+      catalogTtl?: HumanDuration | string;
     };
     /** The DORA report whose definitions and thresholds apply by default: '2023' (default) or '2021'. */
     benchmark?: '2021' | '2023';

@@ -20,3 +20,5 @@ export { describeError } from './errors/renderError';
 export { readOpenApiDocument } from './openApiDocument';
 export type { OpenApiDocument } from './openApiDocument';
 export type { RateLimiters } from './rateLimit/createRateLimiters';
+export { readDurationMs } from './config/readDurationMs';
+export type { ReadDurationOptions } from './config/readDurationMs';

@@ -1,4 +1,5 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
+import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import path from 'node:path';
 
 export interface CatalogExtensionsConfig {
@@ -28,7 +29,12 @@ export function readCatalogExtensionsConfig(
     ),
     maxDocumentSize: positive('maxDocumentSize', 1024 * 1024),
     maxDocuments: positive('maxDocuments', 500),
-    readTimeoutMs: positive('readTimeoutMs', 10_000),
+    // readTimeoutMs (a number of milliseconds) is the setting's older, still accepted name.
+    readTimeoutMs: readDurationMs(
+      config,
+      config.has('catalogExtensions.readTimeout') ? 'catalogExtensions.readTimeout' : 'catalogExtensions.readTimeoutMs',
+      { default: { seconds: 10 } },
+    ),
     additionalKinds: section?.getOptionalStringArray('additionalKinds') ?? [],
   };
 }

@@ -1,5 +1,5 @@
-import { Config, ConfigReader, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config, ConfigReader } from '@backstage/config';
+import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { defaultEditorId, defaultEditorTemplate } from './services/workspace/defaultEditor';
 
 export type KubernetesConnectionConfig =
@@ -19,16 +19,6 @@ export interface CheLauncherConfig {
   maxDevfileSize: number;
   devfileReadTimeoutMs: number;
   ownerOnly: boolean;
-}
-
-function readMillis(config: Config, key: string, fallback: number): number {
-  if (!config.has(key)) return fallback;
-  const value = config.get(key);
-  if (typeof value === 'number') {
-    if (!(value > 0)) throw new Error(`cheLauncher: '${key}' must be a positive number of milliseconds`);
-    return value;
-  }
-  return durationToMilliseconds(readDurationFromConfig(config, { key }));
 }
 
 function readKubernetes(config: Config): KubernetesConnectionConfig | undefined {
@@ -84,7 +74,7 @@ function readFrom(config: Config): CheLauncherConfig {
   }
   return {
     kubernetes: readKubernetes(config),
-    requestTimeoutMs: readMillis(config, 'kubernetes.requestTimeout', 10_000),
+    requestTimeoutMs: readDurationMs(config, 'kubernetes.requestTimeout', { default: { seconds: 10 } }),
     namespaceTemplate,
     allowedNamespaces: config.getOptionalStringArray('allowedNamespaces') ?? [],
     cheUrl,
@@ -97,7 +87,7 @@ function readFrom(config: Config): CheLauncherConfig {
       maxRunningWorkspacesPerUser: readLimit(config, 'limits.maxRunningWorkspacesPerUser', 1),
     },
     maxDevfileSize,
-    devfileReadTimeoutMs: readMillis(config, 'devfileReadTimeout', 10_000),
+    devfileReadTimeoutMs: readDurationMs(config, 'devfileReadTimeout', { default: { seconds: 10 } }),
     ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
   };
 }

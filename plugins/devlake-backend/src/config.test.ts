@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { readDurationMs, readPluginConfig } from './config';
+import { readDurationMs } from '@fawkes/plugin-api-guard-node';
+import { readPluginConfig } from './config';
 
 describe('readPluginConfig', () => {
   it('defaults to the 2023 report, a 5 minute cache and 1 minute catalog lookups', () => {
@@ -15,7 +16,7 @@ describe('readPluginConfig', () => {
       catalogTtlMs: 0,
     });
     expect(readPluginConfig(new ConfigReader({ devlake: { cache: { ttl: { minutes: 2 } } } })).cacheTtlMs).toBe(120_000);
-    expect(readDurationMs(new ConfigReader({ t: 1500 }), 't', 1)).toBe(1500);
+    expect(readDurationMs(new ConfigReader({ t: 1500 }), 't', { default: 1 })).toBe(1500);
   });
 
   it('rejects an unknown report', () => {

@@ -1,14 +1,6 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { DoraBenchmark } from '@fawkes/plugin-devlake-common';
-
-/** A duration key given as milliseconds (number), a string ('10s', 'PT10S') or `{ seconds: 10 }`. */
-export function readDurationMs(config: Config, key: string, defaultMs: number): number {
-  const raw = config.getOptional(key);
-  if (raw === undefined) return defaultMs;
-  if (typeof raw === 'number') return raw;
-  return durationToMilliseconds(readDurationFromConfig(config, { key }));
-}
 
 export interface DevLakePluginConfig {
   cacheTtlMs: number;
@@ -26,8 +18,8 @@ export function readPluginConfig(config: Config): DevLakePluginConfig {
     throw new Error(`devlake.benchmark must be '2021' or '2023', got '${benchmark}'`);
   }
   return {
-    cacheTtlMs: devlake ? readDurationMs(devlake, 'cache.ttl', 5 * 60_000) : 5 * 60_000,
-    catalogTtlMs: devlake ? readDurationMs(devlake, 'cache.catalogTtl', 60_000) : 60_000,
+    cacheTtlMs: readDurationMs(config, 'devlake.cache.ttl', { default: { minutes: 5 } }),
+    catalogTtlMs: readDurationMs(config, 'devlake.cache.catalogTtl', { default: { minutes: 1 }, allowZero: true }),
     benchmark,
   };
 }

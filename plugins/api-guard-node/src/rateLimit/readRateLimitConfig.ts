@@ -1,5 +1,5 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { readDurationMs } from '../config/readDurationMs';
 
 export type StoreConfig =
   | { type: 'memory' }
@@ -11,13 +11,6 @@ export interface RateLimitConfig {
   serviceLimit: number;
   store: StoreConfig;
   onStoreError: 'deny' | 'allow';
-}
-
-function readMs(config: Config, key: string, fallbackMs: number): number {
-  if (!config.has(key)) {
-    return fallbackMs;
-  }
-  return durationToMilliseconds(readDurationFromConfig(config, { key }));
 }
 
 function readStore(root: Config, guard: Config | undefined): StoreConfig {
@@ -37,7 +30,7 @@ function readStore(root: Config, guard: Config | undefined): StoreConfig {
     type,
     connection: store?.getOptionalString('connection') ?? redisFromCache ?? '',
     prefix: store?.getOptionalString('prefix') ?? 'fawkes:api-guard:',
-    commandTimeoutMs: store ? readMs(store, 'commandTimeout', 2000) : 2000,
+    commandTimeoutMs: readDurationMs(root, 'apiGuard.rateLimit.store.commandTimeout', { default: { seconds: 2 } }),
   };
 }
 
@@ -60,7 +53,7 @@ export function readRateLimitConfig(root: Config): RateLimitConfig {
     throw new Error(`apiGuard.rateLimit.onStoreError must be 'deny' or 'allow', got '${onStoreError}'`);
   }
   return {
-    windowMs: guard ? readMs(guard, 'window', 60_000) : 60_000,
+    windowMs: readDurationMs(root, 'apiGuard.rateLimit.window', { default: { minutes: 1 } }),
     userLimit: readLimit(guard?.getOptionalConfig('user'), 100),
     serviceLimit: readLimit(guard?.getOptionalConfig('service'), 1000),
     store,

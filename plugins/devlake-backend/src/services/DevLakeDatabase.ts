@@ -1,6 +1,6 @@
 import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import knexFactory, { Knex } from 'knex';
-import { readDurationMs } from '../config';
+import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { toUpstreamError } from './databaseErrors';
 
 /** Read-only access to DevLake's database with a bounded time per query. */
@@ -40,8 +40,8 @@ export class DevLakeDatabase {
     const db = config.getOptionalConfig('devlake.database');
     if (!db) return undefined;
     const client = db.getOptionalString('client') ?? 'mysql2';
-    const queryTimeoutMs = readDurationMs(db, 'queryTimeout', 10_000);
-    const connectTimeoutMs = readDurationMs(db, 'connectTimeout', 5_000);
+    const queryTimeoutMs = readDurationMs(db, 'queryTimeout', { default: { seconds: 10 } });
+    const connectTimeoutMs = readDurationMs(db, 'connectTimeout', { default: { seconds: 5 } });
     const pool = {
       min: db.getOptionalNumber('pool.min') ?? 0,
       max: db.getOptionalNumber('pool.max') ?? 5,
