@@ -5,11 +5,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { DevWorkspaceControllerOptions, DevWorkspaceControllerSimulator } from './controller/DevWorkspaceControllerSimulator';
-import { FaultInjector } from './faults';
+import { Fault, faultMatches, FaultInjector } from './faults';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './http/discovery';
 import { handleResource } from './http/handleResource';
 import { parseRoute, Route } from './http/parseRoute';
 import { readBody } from './http/readBody';
+import { isWatchRequest, WatchHub, WatchOptions } from './http/watch';
 import { kubeConfigFile, kubeConfigOptions, KubeConfigOptions } from './kubeConfig';
 import { parseLabelSelector } from './labelSelector';
 import { KubeObject, namespaceResource, ResourceDefinition } from './resources';
@@ -27,6 +28,24 @@ export interface KubeApiTestServerOptions {
   controller?: DevWorkspaceControllerOptions | boolean;
   /** The user named in Forbidden messages. */
   userName?: string;
+  /**
+   * Watches: how many store events are kept for resuming from a resourceVersion (older ones are
+   * compacted: 410 Expired; default 10,000), and the bookmark interval and default timeout.
+   */
+  watch?: WatchOptions & { historyLimit?: number };
+}
+
+/**
+ * A missing RBAC grant: requests with this verb on this resource are answered 403 Forbidden, in
+ * the given namespace, at the cluster scope (`scope: 'cluster'`, e.g. a cluster-wide list), or
+ * everywhere (`scope: '*'`, the default).
+ */
+export interface DenyRule {
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete. */
+  verb: string;
+  /** Resource plural, e.g. `devworkspaces` or `namespaces`. */
+  plural: string;
+  scope?: string;
 }
 
 export interface RecordedRequest {
@@ -46,7 +65,7 @@ export interface ObjectQuery {
 
 const MAX_RECORDED_REQUESTS = 10_000;
 
-const VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+const VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', WATCH: 'watch' };
 
 function send(res: ServerResponse, code: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
@@ -64,9 +83,11 @@ export class KubeApiTestServer {
   readonly controller?: DevWorkspaceControllerSimulator;
 
   private readonly server: Server;
+  private readonly watches: WatchHub;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly deniedNamespaces = new Set<string>();
+  private denyRules: DenyRule[] = [];
   private readonly resources: ResourceDefinition[];
   private port = 0;
   private listening = false;
@@ -83,7 +104,9 @@ export class KubeApiTestServer {
   private constructor(private readonly options: KubeApiTestServerOptions) {
     if (!options.token) throw new Error('KubeApiTestServer needs a token');
     this.resources = [...(options.resources ?? [])];
-    this.faults = new FaultInjector(() => this.applyServerDown());
+    if (options.watch?.historyLimit !== undefined) this.store.setHistoryLimit(options.watch.historyLimit);
+    this.watches = new WatchHub(this.store, options.watch);
+    this.faults = new FaultInjector(added => this.onFaultsChanged(added));
     for (const ns of options.namespaces ?? []) this.createNamespace(ns);
     if (options.controller) {
       this.controller = new DevWorkspaceControllerSimulator(this.store, options.controller === true ? {} : options.controller);
@@ -133,6 +156,16 @@ export class KubeApiTestServer {
 
   allowNamespace(name: string): void {
     this.deniedNamespaces.delete(name);
+  }
+
+  /** Withholds one RBAC grant from the client (see DenyRule); `allowAll()` restores every grant. */
+  deny(rule: DenyRule): void {
+    this.denyRules.push({ scope: '*', ...rule });
+  }
+
+  allowAll(): void {
+    this.denyRules = [];
+    this.deniedNamespaces.clear();
   }
 
   /** Deep copies of the stored objects of one resource, sorted by namespace/name. */
@@ -191,6 +224,24 @@ export class KubeApiTestServer {
     this.requests.length = 0;
   }
 
+  /** How many watch streams are open. */
+  openWatches(): number {
+    return this.watches.size;
+  }
+
+  /** Ends every open watch stream (as an API server restart would); returns how many. */
+  endWatches(): number {
+    return this.watches.end();
+  }
+
+  /**
+   * Compacts the event history (etcd compaction): a watch from any earlier resourceVersion gets
+   * an ERROR event 410 Expired, and clients must list again.
+   */
+  compact(): void {
+    this.store.compact();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.controller?.stop();
@@ -221,6 +272,13 @@ export class KubeApiTestServer {
         resolve();
       });
     });
+  }
+
+  private onFaultsChanged(added?: Fault): void {
+    this.applyServerDown();
+    if (added && (added.status || added.refuseConnections || added.latencyMs)) {
+      this.watches.end(w => faultMatches(added, { method: 'GET', path: w.path, watch: true }));
+    }
   }
 
   /** Closes the listener while a server-down fault is active and reopens it on the same port after. */
@@ -262,7 +320,8 @@ export class KubeApiTestServer {
       else req.socket.destroy();
       return;
     }
-    const decision = this.faults.decide({ method, path: url.pathname });
+    const watch = method === 'GET' && isWatchRequest(url.searchParams);
+    const decision = this.faults.decide({ method, path: url.pathname, watch });
     if (decision.latencyMs > 0) {
       await this.delay(decision.latencyMs);
       if (this.stopped) return;
@@ -280,14 +339,20 @@ export class KubeApiTestServer {
       }
       if (req.headers.authorization !== `Bearer ${this.options.token}`) throw unauthorized();
       const answer = this.route(method, url, contentType, body);
-      send(res, answer.code, answer.body);
+      if (answer.watch) this.watches.serve(res, url.pathname, answer.watch);
+      else send(res, answer.code, answer.body);
     } catch (e) {
       const status: KubeStatus = e instanceof KubeStatusError ? e.status : internalError(String((e as Error)?.message ?? e)).status;
       send(res, status.code, status);
     }
   }
 
-  private route(method: string, url: URL, contentType: string | undefined, body: Buffer): { code: number; body: unknown } {
+  private route(
+    method: string,
+    url: URL,
+    contentType: string | undefined,
+    body: Buffer,
+  ): { code: number; body?: unknown; watch?: { resource: ResourceDefinition; namespace?: string; query: URLSearchParams } } {
     const route: Route | undefined = parseRoute(url.pathname, this.resources);
     if (!route) throw pathNotFound();
     switch (route.type) {
@@ -304,15 +369,23 @@ export class KubeApiTestServer {
       default:
         break;
     }
-    this.authorize(method, route);
+    const watch = method === 'GET' && route.type === 'collection' && isWatchRequest(url.searchParams);
+    this.authorize(watch ? 'WATCH' : method, route);
+    if (watch) return { code: 200, watch: { resource: route.resource, namespace: route.namespace, query: url.searchParams } };
     return handleResource(this.store, { method, route, query: url.searchParams, contentType, body });
   }
 
   private authorize(method: string, route: Extract<Route, { type: 'collection' | 'object' }>): void {
     const isNamespaceObject = route.resource === namespaceResource && route.type === 'object';
     const namespace = isNamespaceObject ? (route as { name: string }).name : route.namespace;
-    if (namespace === undefined || !this.deniedNamespaces.has(namespace)) return;
     const verb = VERBS[method] ?? (route.type === 'collection' ? 'list' : 'get');
+    const ruleDenies = this.denyRules.some(
+      rule =>
+        rule.verb === verb &&
+        rule.plural === route.resource.plural &&
+        (rule.scope === '*' || rule.scope === (route.namespace ?? 'cluster')),
+    );
+    if (!ruleDenies && (namespace === undefined || !this.deniedNamespaces.has(namespace))) return;
     const name = route.type === 'object' ? route.name : undefined;
     throw forbidden(route.resource, name, this.options.userName ?? 'system:serviceaccount:default:test-client', verb, namespace);
   }

@@ -4,6 +4,8 @@ export interface FaultMatch {
   method?: string;
   /** Tested against the request path (without the query string). */
   path?: RegExp | string;
+  /** true: only watch requests (`?watch=1`); false: only the others. */
+  watch?: boolean;
 }
 
 export interface Fault {
@@ -17,6 +19,9 @@ export interface Fault {
    * Refuse connections. Without `match`/`times` the server stops listening (clients see
    * ECONNREFUSED) and open sockets are destroyed; with them, matching requests have their
    * socket destroyed (clients see a reset / socket hang up).
+   *
+   * Setting any fault also ends the open watches it matches (a failing API server drops them),
+   * so the clients' re-watch meets the fault.
    */
   refuseConnections?: boolean;
   /** How many matching requests the fault applies to; unlimited when omitted. */
@@ -27,6 +32,7 @@ export interface Fault {
 export interface RequestFacts {
   method: string;
   path: string;
+  watch?: boolean;
 }
 
 export interface FaultDecision {
@@ -35,9 +41,11 @@ export interface FaultDecision {
   destroySocket: boolean;
 }
 
-function matches(fault: Fault, req: RequestFacts): boolean {
+/** Whether `fault` applies to a request like `req`. */
+export function faultMatches(fault: Fault, req: RequestFacts): boolean {
   const m = fault.match;
   if (!m) return true;
+  if (m.watch !== undefined && m.watch !== (req.watch === true)) return false;
   if (m.method && m.method.toUpperCase() !== req.method.toUpperCase()) return false;
   if (m.path !== undefined) {
     if (typeof m.path === 'string' ? !req.path.includes(m.path) : !m.path.test(req.path)) return false;
@@ -52,22 +60,23 @@ export function isServerDownFault(fault: Fault): boolean {
 
 export class FaultInjector {
   private active: Fault[] = [];
-  private readonly onChange: () => void;
+  private readonly onChange: (added?: Fault) => void;
 
-  constructor(onChange: () => void = () => {}) {
+  /** `onChange` is told of every change, with the fault that was set or added. */
+  constructor(onChange: (added?: Fault) => void = () => {}) {
     this.onChange = onChange;
   }
 
   /** Replaces all active faults with this one. */
   set(fault: Fault): void {
     this.active = [{ ...fault }];
-    this.onChange();
+    this.onChange(fault);
   }
 
   /** Adds a fault next to the active ones (the first matching status/refuse fault wins). */
   add(fault: Fault): void {
     this.active.push({ ...fault });
-    this.onChange();
+    this.onChange(fault);
   }
 
   clear(): void {
@@ -87,7 +96,7 @@ export class FaultInjector {
   decide(req: RequestFacts): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0, destroySocket: false };
     for (const fault of this.active) {
-      if (!matches(fault, req)) continue;
+      if (!faultMatches(fault, req)) continue;
       let applied = false;
       if (fault.latencyMs) {
         decision.latencyMs = Math.max(decision.latencyMs, fault.latencyMs);

@@ -5,11 +5,12 @@
  * @packageDocumentation
  */
 export { KubeApiTestServer } from './KubeApiTestServer';
-export type { KubeApiTestServerOptions, ObjectQuery, RecordedRequest } from './KubeApiTestServer';
+export type { DenyRule, KubeApiTestServerOptions, ObjectQuery, RecordedRequest } from './KubeApiTestServer';
 export { DevWorkspaceControllerSimulator, DEVWORKSPACE_FINALIZER } from './controller/DevWorkspaceControllerSimulator';
 export type { DevWorkspaceControllerOptions } from './controller/DevWorkspaceControllerSimulator';
 export { FaultInjector } from './faults';
 export type { Fault, FaultMatch } from './faults';
+export type { WatchOptions } from './http/watch';
 export {
   devWorkspaceResources,
   devWorkspaceResource,

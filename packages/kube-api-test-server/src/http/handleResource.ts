@@ -39,7 +39,7 @@ function requireJsonBody(req: ResourceRequest): unknown {
 }
 
 /** Parses `fieldSelector` for metadata.name / metadata.namespace (=, ==, !=). */
-function fieldFilter(selector: string | null): (o: KubeObject) => boolean {
+export function fieldFilter(selector: string | null): (o: KubeObject) => boolean {
   if (!selector || selector.trim() === '') return () => true;
   const tests = selector.split(',').map(part => {
     const m = /^\s*(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*([^,]*?)\s*$/.exec(part);
@@ -54,9 +54,6 @@ function fieldFilter(selector: string | null): (o: KubeObject) => boolean {
 }
 
 function list(store: ObjectStore, r: ResourceDefinition, namespace: string | undefined, query: URLSearchParams): Answer {
-  if (query.get('watch') === 'true' || query.get('watch') === '1') {
-    throw badRequest('watch is not supported by the kube-api-test-server');
-  }
   const selector = parseLabelSelector(query.get('labelSelector') ?? '');
   const byField = fieldFilter(query.get('fieldSelector'));
   const items = store.list(r, namespace, selector).filter(byField);

@@ -25,8 +25,19 @@ export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
   type: StoreEventType;
   resource: ResourceDefinition;
-  object: KubeObject; // a deep copy
+  /** A deep copy; for DELETED the last state, carrying the deletion's resourceVersion. */
+  object: KubeObject;
+  /** The state before a MODIFIED or DELETED (a deep copy), for watches that filter by selector. */
+  previous?: KubeObject;
+  /** The store revision this event made (also `object.metadata.resourceVersion`). */
+  revision: number;
 }
+
+/** What a watch that starts at a resourceVersion gets: the later events, or `expired` after compaction. */
+export type EventsSince = { kind: 'events'; events: StoreEvent[] } | { kind: 'expired'; oldest: number };
+
+/** How many events the store keeps for watches that resume from a resourceVersion (etcd's history). */
+export const DEFAULT_HISTORY_LIMIT = 10_000;
 export type StoreListener = (event: StoreEvent) => void;
 
 export interface UpdateOptions {
@@ -63,6 +74,10 @@ export class ObjectStore {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<StoreListener>();
   private revision = 1;
+  /** Events after `compactedRevision`, oldest first, at most `historyLimit` of them. */
+  private history: StoreEvent[] = [];
+  private compactedRevision = 1;
+  private historyLimit = DEFAULT_HISTORY_LIMIT;
 
   private key(r: ResourceDefinition, namespace: string | undefined, name: string): string {
     return `${r.group}/${r.plural}/${r.namespaced ? namespace ?? '' : ''}/${name}`;
@@ -78,8 +93,41 @@ export class ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(type: StoreEventType, resource: ResourceDefinition, object: KubeObject): void {
-    for (const l of [...this.listeners]) l({ type, resource, object: jsonClone(object) });
+  /** Keeps at most `limit` events for resuming watches; older ones are compacted away (watching from them: 410). */
+  setHistoryLimit(limit: number): void {
+    if (!Number.isInteger(limit) || limit < 0) throw new Error('history limit must be an integer >= 0');
+    this.historyLimit = limit;
+    this.trimHistory();
+  }
+
+  /** Compacts the whole history, like etcd compaction: a watch from any older resourceVersion gets 410 Expired. */
+  compact(): void {
+    this.history = [];
+    this.compactedRevision = this.revision;
+  }
+
+  /**
+   * The events after `revision`, oldest first, or `expired` when some of them were compacted away.
+   * A revision at or past the current one has no events yet.
+   */
+  eventsSince(revision: number): EventsSince {
+    if (revision < this.compactedRevision) return { kind: 'expired', oldest: this.compactedRevision };
+    const events = this.history.filter(e => e.revision > revision);
+    return { kind: 'events', events: events.map(e => ({ ...e, object: jsonClone(e.object), previous: e.previous && jsonClone(e.previous) })) };
+  }
+
+  private trimHistory(): void {
+    if (this.history.length <= this.historyLimit) return;
+    const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+    this.compactedRevision = dropped[dropped.length - 1].revision;
+  }
+
+  private emit(type: StoreEventType, resource: ResourceDefinition, object: KubeObject, previous?: KubeObject): void {
+    const revision = Number(meta(object).resourceVersion);
+    const event: StoreEvent = { type, resource, object: jsonClone(object), ...(previous ? { previous: jsonClone(previous) } : {}), revision };
+    this.history.push(event);
+    this.trimHistory();
+    for (const l of [...this.listeners]) l({ ...event, object: jsonClone(event.object), ...(event.previous ? { previous: jsonClone(event.previous) } : {}) });
   }
 
   private nextResourceVersion(): string {
@@ -117,8 +165,14 @@ export class ObjectStore {
     const ns = this.find(namespaceResource, undefined, namespace);
     if (!ns) throw notFound(namespaceResource, namespace);
     if (forCreate && meta(ns).deletionTimestamp && resource) {
-      throw forbidden(resource, undefined, SERVER_USER, 'create', namespace,
+      const error = forbidden(resource, undefined, SERVER_USER, 'create', namespace,
         `unable to create new content in namespace ${namespace} because it is being terminated`);
+      // As the NamespaceLifecycle admission plugin answers.
+      error.status.details = {
+        ...error.status.details,
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      };
+      throw error;
     }
   }
 
@@ -258,7 +312,7 @@ export class ObjectStore {
     if (specChanged) nm.generation = (cm.generation ?? 1) + 1;
     nm.resourceVersion = this.nextResourceVersion();
     entry.object = next;
-    this.emit('MODIFIED', r, next);
+    this.emit('MODIFIED', r, next, current);
     if (nm.deletionTimestamp && !(nm.finalizers ?? []).length) this.remove(entryKey, 'Background');
     return jsonClone(next);
   }
@@ -280,10 +334,11 @@ export class ObjectStore {
 
     if ((m.finalizers ?? []).length > 0) {
       if (!m.deletionTimestamp) {
+        const previous = jsonClone(entry.object);
         m.deletionTimestamp = now();
         m.deletionGracePeriodSeconds = 0;
         m.resourceVersion = this.nextResourceVersion();
-        this.emit('MODIFIED', r, entry.object);
+        this.emit('MODIFIED', r, entry.object, previous);
       }
       return { kind: 'pending', object: jsonClone(entry.object) };
     }
@@ -294,10 +349,11 @@ export class ObjectStore {
   private deleteNamespace(entry: Entry): DeleteResult {
     const m = meta(entry.object);
     if (!m.deletionTimestamp) {
+      const previous = jsonClone(entry.object);
       m.deletionTimestamp = now();
       entry.object.status = { phase: 'Terminating' };
       m.resourceVersion = this.nextResourceVersion();
-      this.emit('MODIFIED', entry.resource, entry.object);
+      this.emit('MODIFIED', entry.resource, entry.object, previous);
     }
     const snapshot = jsonClone(entry.object);
     for (const e of [...this.entries.values()]) {
@@ -323,7 +379,10 @@ export class ObjectStore {
     const entry = this.entries.get(entryKey)!;
     this.entries.delete(entryKey);
     const m = meta(entry.object);
-    this.emit('DELETED', entry.resource, entry.object);
+    // As in etcd, the deletion is a revision of its own; the DELETED event's object carries it.
+    const gone = jsonClone(entry.object);
+    meta(gone).resourceVersion = this.nextResourceVersion();
+    this.emit('DELETED', entry.resource, gone, entry.object);
     if (policy === 'Orphan') this.orphanDependents(m.uid!);
     else this.collectGarbage(m.uid!);
     if (entry.resource.namespaced && m.namespace) this.finishNamespaceIfEmpty(m.namespace);
@@ -348,11 +407,12 @@ export class ObjectStore {
   private orphanDependents(ownerUid: string): void {
     for (const dep of this.dependentsOf(ownerUid)) {
       const dm = meta(dep.object);
+      const previous = jsonClone(dep.object);
       const refs = (dm.ownerReferences ?? []).filter(ref => ref.uid !== ownerUid);
       if (refs.length) dm.ownerReferences = refs;
       else delete dm.ownerReferences;
       dm.resourceVersion = this.nextResourceVersion();
-      this.emit('MODIFIED', dep.resource, dep.object);
+      this.emit('MODIFIED', dep.resource, dep.object, previous);
     }
   }
 }
