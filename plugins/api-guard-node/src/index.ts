@@ -22,3 +22,5 @@ export type { OpenApiDocument } from './openApiDocument';
 export type { RateLimiters } from './rateLimit/createRateLimiters';
 export { readDurationMs } from './config/readDurationMs';
 export type { ReadDurationOptions } from './config/readDurationMs';
+export { BoundedUrlReader } from './reading/BoundedUrlReader';
+export type { BoundedRead, BoundedUrlReaderOptions } from './reading/BoundedUrlReader';
