@@ -229,6 +229,11 @@ export class KubeApiTestServer {
     return this.watches.size;
   }
 
+  /** Delays every watch event from now on by `ms` (0 = none), in order: a lagging watch cache. */
+  setWatchEventDelay(ms: number): void {
+    this.watches.eventDelayMs = ms;
+  }
+
   /** Ends every open watch stream (as an API server restart would); returns how many. */
   endWatches(): number {
     return this.watches.end();

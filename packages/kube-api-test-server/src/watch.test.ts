@@ -177,6 +177,20 @@ describe('watch', () => {
     expect(plain.seen).toEqual([]);
   });
 
+  it('delays events in order when told to (a lagging watch cache)', async () => {
+    const { custom } = clientsFor(kube);
+    const w = await watchWith(kc, nsPath, { resourceVersion: kube.store.resourceVersion() });
+    kube.setWatchEventDelay(300);
+    const written = Date.now();
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('late-1') });
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('late-2') });
+    expect(w.seen).toEqual([]);
+    await waitFor(() => (w.seen.length === 2 ? true : undefined));
+    expect(Date.now() - written).toBeGreaterThanOrEqual(290);
+    expect(w.seen.map(e => e.name)).toEqual(['late-1', 'late-2']);
+    w.abort();
+  });
+
   it('frames events as newline-delimited JSON objects', async () => {
     const { custom } = clientsFor(kube);
     await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('framed') });

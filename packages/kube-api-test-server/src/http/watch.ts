@@ -18,6 +18,8 @@ export interface WatchOptions {
   bookmarkIntervalMs?: number;
   /** How long a watch without `timeoutSeconds` stays open (default 30 min, the API server's minimum request timeout). */
   defaultTimeoutMs?: number;
+  /** Delays every event on every watch by this long, in order (a lagging watch cache); default 0. */
+  eventDelayMs?: number;
 }
 
 export interface WatchRequest {
@@ -68,6 +70,8 @@ export class WatchHub {
   private readonly open = new Set<OpenWatch>();
   private readonly bookmarkIntervalMs: number;
   private readonly defaultTimeoutMs: number;
+  /** See WatchOptions.eventDelayMs; may be changed while watches are open. */
+  eventDelayMs: number;
 
   constructor(
     private readonly store: ObjectStore,
@@ -75,6 +79,7 @@ export class WatchHub {
   ) {
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 10_000;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30 * 60_000;
+    this.eventDelayMs = options.eventDelayMs ?? 0;
   }
 
   /** How many watches are open now. */
@@ -113,8 +118,19 @@ export class WatchHub {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
     let ended = false;
+    const timers = new Set<NodeJS.Timeout>();
     const write = (type: WatchEventType, object: unknown) => {
-      if (!ended && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);
+      const line = `${JSON.stringify({ type, object })}\n`;
+      const delay = this.eventDelayMs;
+      if (delay <= 0) {
+        if (!ended && !res.destroyed) res.write(line);
+        return;
+      }
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (!ended && !res.destroyed) res.write(line);
+      }, delay);
+      timers.add(t);
     };
     const bookmark = () =>
       write('BOOKMARK', { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: this.store.resourceVersion() } });
@@ -134,7 +150,6 @@ export class WatchHub {
       }
     };
 
-    const timers = new Set<NodeJS.Timeout>();
     const entry: OpenWatch = {
       path,
       end: () => {
