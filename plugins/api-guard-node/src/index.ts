@@ -24,3 +24,5 @@ export { readDurationMs } from './config/readDurationMs';
 export type { ReadDurationOptions } from './config/readDurationMs';
 export { BoundedUrlReader } from './reading/BoundedUrlReader';
 export type { BoundedRead, BoundedUrlReaderOptions } from './reading/BoundedUrlReader';
+export { createGuardedApiRouter, requestValidationError } from './openapi/createGuardedApiRouter';
+export type { GuardedApiRouterOptions } from './openapi/createGuardedApiRouter';
