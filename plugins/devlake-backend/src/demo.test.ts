@@ -10,7 +10,24 @@ describe('without devlake.database', () => {
     const { server } = await startDevLakeBackend({});
     const res = await api(server).get('/api/devlake/dora-metrics').set(auth);
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ error: 'DevLake database is not configured' });
+    expect(res.body).toEqual({ error: 'DevLake database is not configured: set devlake.database' });
+  });
+
+  it('validates the request before saying the database is not configured', async () => {
+    const { server } = await startDevLakeBackend({});
+    const bad = await api(server).get('/api/devlake/deployment-history?service=alpha&limit=0').set(auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({
+      error: 'limit must be an integer between 1 and 100',
+      details: [{ path: 'limit', message: 'limit must be an integer between 1 and 100' }],
+    });
+    const missing = await api(server).get('/api/devlake/deployment-history').set(auth);
+    expect(missing.status).toBe(400);
+    const badDate = await api(server).get('/api/devlake/dora-metrics?startDate=yesterday').set(auth);
+    expect(badDate.status).toBe(400);
+    const valid = await api(server).get('/api/devlake/deployment-history?service=alpha&limit=1').set(auth);
+    expect(valid.status).toBe(503);
+    expect(valid.body).toEqual({ error: 'DevLake database is not configured: set devlake.database' });
   });
 
   it('serves real numbers from a fallback database a module supplies (the embedded demo)', async () => {

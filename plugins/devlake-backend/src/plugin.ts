@@ -1,12 +1,10 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
-import Router from 'express-promise-router';
 import { readPluginConfig } from './config';
 import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from './extensions';
 import { loadOpenApiDocument } from './schema/openapi';
-import { createRouter } from './service/router';
+import { createRouter, DevLakeServices } from './service/router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { DoraMetricsService } from './services/DoraMetricsService';
 import { DoraRepository } from './services/DoraRepository';
@@ -43,29 +41,22 @@ export const devlakePlugin = createBackendPlugin({
         const pluginConfig = readPluginConfig(config);
         const openApi = loadOpenApiDocument();
         const db = await openDevLakeDatabase(config, logger, openFallback);
-        if (!db) {
-          const router = Router();
-          router.use(() => {
-            throw new ServiceUnavailableError('DevLake database is not configured');
-          });
-          guard.mount(router, { openApi });
-          return;
-        }
-        lifecycle.addShutdownHook(() => db.close());
-        const repository = new DoraRepository(db);
-        const resultCache = new ResultCache(cache, pluginConfig.cacheTtlMs, logger);
-        const resolver = new ProjectResolver(
-          catalog,
-          pluginConfig.catalogTtlMs > 0 ? new ResultCache(cache, pluginConfig.catalogTtlMs, logger) : undefined,
-        );
-        guard.mount(
-          await createRouter({
-            logger,
+        let services: DevLakeServices | undefined;
+        if (db) {
+          lifecycle.addShutdownHook(() => db.close());
+          const repository = new DoraRepository(db);
+          const resultCache = new ResultCache(cache, pluginConfig.cacheTtlMs, logger);
+          const resolver = new ProjectResolver(
+            catalog,
+            pluginConfig.catalogTtlMs > 0 ? new ResultCache(cache, pluginConfig.catalogTtlMs, logger) : undefined,
+          );
+          services = {
             doraMetrics: new DoraMetricsService(repository, resolver, resultCache),
             deploymentHistory: new DeploymentHistoryService(repository, resolver, resultCache),
-            defaultBenchmark: pluginConfig.benchmark,
-            openApi: loadOpenApiDocument(),
-          }),
+          };
+        }
+        guard.mount(
+          await createRouter({ logger, services, defaultBenchmark: pluginConfig.benchmark, openApi }),
           { openApi },
         );
       },

@@ -1,5 +1,5 @@
 import { BackstageCredentials, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createDevLakeSchema, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
@@ -43,9 +43,10 @@ describe('catalog lookups of project names', () => {
     await createDevLakeSchema(db.knex);
     await buildDoraFixture().write(db.knex);
     const catalog = recordingCatalog();
+    const logger = mockServices.logger.mock();
     const { server } = await startDevLakeBackend(
       { database: { client: db.client, connection: db.connection }, ...devlake },
-      [],
+      [logger.factory],
       {},
       catalog.factory,
     );
@@ -54,7 +55,7 @@ describe('catalog lookups of project names', () => {
         .get('/api/devlake/dora-metrics')
         .query({ ...currentPeriod, startDate, project })
         .set({ Authorization: mockCredentials.user.header(user) });
-    return { catalog: catalog.state, metrics };
+    return { catalog: catalog.state, metrics, logger };
   }
 
   it("reuses each caller's own lookup for devlake.cache.catalogTtl (default 1 minute)", async () => {
@@ -92,11 +93,18 @@ describe('catalog lookups of project names', () => {
   });
 
   it('does not keep a failed lookup', async () => {
-    const { catalog, metrics } = await start();
+    const { catalog, metrics, logger } = await start();
     catalog.failing = true;
     const down = await metrics('user:default/alice');
     expect(down.status).toBe(503);
     expect(down.body).toEqual({ error: 'Catalog is unavailable' });
+    // The cause is logged once, with the request's id; the body above stays the safe message.
+    const id = down.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = logger.warn.mock.calls.map(call => String(call[0])).filter(line => line.includes(id));
+    expect(lines).toEqual([
+      `GET /api/devlake/dora-metrics (request ${id}) answered 'Catalog is unavailable': catalog: Error: catalog down`,
+    ]);
     catalog.failing = false;
     const up = await metrics('user:default/alice');
     expect(up.status).toBe(200);

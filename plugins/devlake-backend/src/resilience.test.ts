@@ -1,4 +1,4 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
 import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
@@ -127,5 +127,63 @@ mySqlOnly('database failures (MariaDB/MySQL)', () => {
     const res = await api(server).get('/api/devlake/deployment-history?service=alpha').set(auth);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: 'DevLake database is unavailable' });
+  });
+
+  describe('logs the cause of each 503 once, with the request id, and keeps the body', () => {
+    const server = () => databases.mySqlServerConnection();
+    const closedPort = async () => {
+      const proxy = new TcpProxy('127.0.0.1', 1);
+      await proxy.start();
+      const port = proxy.port;
+      await proxy.stop();
+      return port;
+    };
+    it.each([
+      [
+        'a wrong database name',
+        async () => ({ ...server(), database: 'devlake_no_such_database' }),
+        /ER_BAD_DB_ERROR \(errno 1049\): Unknown database 'devlake_no_such_database'.*\[MySQL 127\.0\.0\.1:\d+\/devlake_no_such_database\]/,
+      ],
+      [
+        'a wrong password',
+        async () => ({ ...server(), password: 'not-the-password-5x7', database: 'lake' }),
+        /ER_ACCESS_DENIED_ERROR \(errno 1045\): Access denied for user 'root'.*\[MySQL 127\.0\.0\.1:\d+\/lake\]/,
+      ],
+      [
+        // MariaDB answers ER_ACCESS_DENIED_NO_PASSWORD_ERROR here, which used to be a masked 500.
+        'a user that does not exist',
+        async () => ({ ...server(), user: 'devlake_nobody', password: 'not-the-password-5x7', database: 'lake' }),
+        /ER_ACCESS_DENIED(_NO_PASSWORD)?_ERROR \(errno (1698|1045)\): Access denied for user 'devlake_nobody'.*\[MySQL 127\.0\.0\.1:\d+\/lake\]/,
+      ],
+      [
+        'a refused connection',
+        async () => ({ ...server(), host: '127.0.0.1', port: await closedPort(), database: 'lake' }),
+        /ECONNREFUSED.*connect ECONNREFUSED 127\.0\.0\.1:\d+.*\[MySQL 127\.0\.0\.1:\d+\/lake\]/,
+      ],
+      [
+        'a TLS error',
+        async () => ({ ...server(), database: 'lake', ssl: { rejectUnauthorized: true } }),
+        /(HANDSHAKE_NO_SSL_SUPPORT|SSL|TLS|certificate|self.signed).*\[MySQL 127\.0\.0\.1:\d+\/lake\]/i,
+      ],
+    ])('for %s', async (_case, connection, cause) => {
+      const logger = mockServices.logger.mock();
+      const { server: backend } = await startDevLakeBackend(
+        { database: { client: 'mysql2', connection: await connection(), connectTimeout: 1000 } },
+        [logger.factory],
+      );
+      const res = await api(backend)
+        .get('/api/devlake/deployment-history?service=alpha')
+        .set({ ...auth, 'X-Request-Id': 'req-cause-1' });
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: 'DevLake database is unavailable' });
+      expect(res.headers['x-request-id']).toBe('req-cause-1');
+      const lines = logger.warn.mock.calls.map(call => String(call[0])).filter(line => line.includes('req-cause-1'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^GET \/api\/devlake\/deployment-history \(request req-cause-1\) answered 'DevLake database is unavailable': /);
+      expect(lines[0]).toMatch(cause);
+      // No secret: the configured password never reaches the log.
+      const everything = JSON.stringify([logger.warn.mock.calls, logger.info.mock.calls, logger.error.mock.calls]);
+      expect(everything).not.toContain('not-the-password-5x7');
+    });
   });
 });

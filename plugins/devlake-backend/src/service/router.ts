@@ -2,11 +2,14 @@ import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { getCaller } from '@fawkes/plugin-api-guard-node';
 import { DoraBenchmark } from '@fawkes/plugin-devlake-common';
-import express, { RequestHandler } from 'express';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { OpenApiDocument } from '../schema/openapi';
 import { DeploymentHistoryService } from '../services/DeploymentHistoryService';
 import { DoraMetricsService } from '../services/DoraMetricsService';
+import { causeOf } from '../services/failureCauses';
 import {
   DeploymentHistoryQuery,
   DoraMetricsQuery,
@@ -14,10 +17,17 @@ import {
   parseDoraMetricsQuery,
 } from './validation';
 
-export interface RouterOptions {
-  logger: LoggerService;
+/** The services behind the routes; absent while `devlake.database` is not configured. */
+export interface DevLakeServices {
   doraMetrics: DoraMetricsService;
   deploymentHistory: DeploymentHistoryService;
+}
+
+export interface RouterOptions {
+  /** Where the cause of each upstream failure is logged, with the request's id. */
+  logger: LoggerService;
+  /** Undefined while no database is configured: valid requests then answer 503. */
+  services?: DevLakeServices;
   defaultBenchmark: DoraBenchmark;
   /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
   openApi: OpenApiDocument;
@@ -29,9 +39,43 @@ export interface RouterOptions {
 // the validated router must not parse it again with its own default limit.
 const bodyAlreadyParsed: RequestHandler = (_req, _res, next) => next();
 
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+/**
+ * Each request's id: the caller's (or a proxy's) `X-Request-Id` when it is a plain token,
+ * else a new UUID; echoed in the response header, so a caller can quote it and an operator
+ * finds the log line of the failure.
+ */
+const assignRequestId: RequestHandler = (req, res, next) => {
+  const given = req.get('x-request-id');
+  const id = given && requestIdPattern.test(given) ? given : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
+
+/** Logs the cause of a database or catalog failure once; the caller's body stays the safe message. */
+function logFailureCauses(logger: LoggerService): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    const cause = causeOf(error);
+    if (cause) {
+      logger.warn(
+        `${req.method} ${req.baseUrl}${req.path} (request ${res.locals.requestId}) answered '${(error as Error).message}': ${cause}`,
+      );
+    }
+    next(error);
+  };
+}
+
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { doraMetrics, deploymentHistory, defaultBenchmark } = options;
+  const { defaultBenchmark } = options;
   const now = options.now ?? Date.now;
+  const services = (): DevLakeServices => {
+    if (!options.services) {
+      throw new ServiceUnavailableError('DevLake database is not configured: set devlake.database');
+    }
+    return options.services;
+  };
 
   // Used as a middleware in each route below: it checks the request against the document
   // (and rejects query parameters the document does not list), answering 400 `request/...`.
@@ -48,6 +92,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // same query against the document. The validator rewrites `req.query` (typed values,
   // defaults), so the handler uses the query parsed before it.
   const router = Router();
+  router.use(assignRequestId);
 
   router.get(
     '/dora-metrics',
@@ -58,7 +103,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     validateAgainstDocument,
     async (req, res) => {
       const query: DoraMetricsQuery = res.locals.query;
-      const body = await doraMetrics.getMetrics(
+      const body = await services().doraMetrics.getMetrics(
         { project: query.project, team: query.team, period: query.period, benchmark: query.benchmark ?? defaultBenchmark },
         getCaller(req).credentials,
       );
@@ -75,7 +120,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     validateAgainstDocument,
     async (req, res) => {
       const query: DeploymentHistoryQuery = res.locals.query;
-      const body = await deploymentHistory.getHistory(
+      const body = await services().deploymentHistory.getHistory(
         { service: query.service, environment: query.environment, limit: query.limit ?? 20 },
         getCaller(req).credentials,
       );
@@ -83,5 +128,6 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     },
   );
 
+  router.use(logFailureCauses(options.logger));
   return router;
 }

@@ -7,7 +7,9 @@ const name = (field: string) =>
     .string({ invalid_type_error: `${field} must be a single string` })
     .trim()
     .min(1, `${field} must not be empty`)
-    .max(255, `${field} must be at most 255 characters`);
+    .max(255, `${field} must be at most 255 characters`)
+    // eslint-disable-next-line no-control-regex
+    .refine(v => !/[\u0000-\u001f\u007f]/.test(v), `${field} must not contain control characters`);
 
 export const doraMetricsQuerySchema = z.object({
   project: name('project').optional(),

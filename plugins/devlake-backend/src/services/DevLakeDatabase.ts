@@ -2,16 +2,29 @@ import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api'
 import knexFactory, { Knex } from 'knex';
 import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { toUpstreamError } from './databaseErrors';
+import { describeCause, withCause } from './failureCauses';
 
 /** Read-only access to DevLake's database with a bounded time per query. */
 export class DevLakeDatabase {
+  // The pool retries failed connections until its acquire timeout, and then reports only
+  // "Timeout acquiring a connection": the last connection error is the cause to log.
+  private lastConnectionError?: unknown;
+
   constructor(
     readonly knex: Knex,
     readonly dialect: 'mysql' | 'sqlite',
     private readonly queryTimeoutMs: number,
-    /** 'fallback' when a backend module supplied the database (e.g. the local demo). */
-    readonly source: 'configured' | 'fallback',
-  ) {}
+    /** Where the data is, for the log: `MySQL host:port/database`, `SQLite file`, the module's description. */
+    private readonly location: string,
+  ) {
+    const pool = (knex.client as { pool?: { on(event: string, listener: (...args: any[]) => void): void } }).pool;
+    pool?.on('createFail', (_eventId: unknown, error: unknown) => {
+      this.lastConnectionError = error;
+    });
+    pool?.on('createSuccess', () => {
+      this.lastConnectionError = undefined;
+    });
+  }
 
   /**
    * Runs a query with the configured timeout (cancelled server-side on MySQL/MariaDB with
@@ -24,7 +37,13 @@ export class DevLakeDatabase {
       });
       return (await timed) as T;
     } catch (error) {
-      throw toUpstreamError(error) ?? error;
+      const upstream = toUpstreamError(error);
+      if (!upstream) throw error;
+      const poolTimeout = (error as Error)?.name === 'KnexTimeoutError' && this.lastConnectionError !== undefined;
+      const cause = poolTimeout
+        ? `${describeCause(error)}; last connection error ${describeCause(this.lastConnectionError)}`
+        : describeCause(error);
+      throw withCause(upstream, `${cause} [${this.location}]`);
     }
   }
 
@@ -56,7 +75,7 @@ export class DevLakeDatabase {
         log: knexLogger(logger),
       });
       logger.info(`Reading DevLake data from SQLite file ${filename} (read-only)`);
-      return new DevLakeDatabase(knex, 'sqlite', queryTimeoutMs, 'configured');
+      return new DevLakeDatabase(knex, 'sqlite', queryTimeoutMs, 'SQLite file');
     }
     if (client !== 'mysql2' && client !== 'mysql') {
       throw new Error(`devlake.database.client must be mysql2 or better-sqlite3, got '${client}'`);
@@ -88,10 +107,9 @@ export class DevLakeDatabase {
       acquireConnectionTimeout: connectTimeoutMs + 1_000,
       log: knexLogger(logger),
     });
-    logger.info(
-      `Reading DevLake data from MySQL ${connection.getString('host')}:${connection.getOptionalNumber('port') ?? 3306}/${connection.getString('database')} (read-only, query timeout ${queryTimeoutMs} ms)`,
-    );
-    return new DevLakeDatabase(knex, 'mysql', queryTimeoutMs, 'configured');
+    const location = `MySQL ${connection.getString('host')}:${connection.getOptionalNumber('port') ?? 3306}/${connection.getString('database')}`;
+    logger.info(`Reading DevLake data from ${location} (read-only, query timeout ${queryTimeoutMs} ms)`);
+    return new DevLakeDatabase(knex, 'mysql', queryTimeoutMs, location);
   }
 }
 

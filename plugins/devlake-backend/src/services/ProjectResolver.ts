@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, Entity, parseEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { describeCause, withCause } from './failureCauses';
 import { ResultCache } from './ResultCache';
 
 /** The catalog annotation naming an entity's DevLake project. */
@@ -54,13 +55,26 @@ export class ProjectResolver {
       try {
         entity = await this.catalog.getEntityByRef(ref, { credentials });
       } catch (error) {
-        if ((error as Error)?.name === 'NotAllowedError') continue;
-        throw new ServiceUnavailableError('Catalog is unavailable');
+        if (isRefusalOfTheName(error)) continue;
+        throw withCause(new ServiceUnavailableError('Catalog is unavailable'), `catalog: ${describeCause(error)}`);
       }
       if (entity) return entity;
     }
     return undefined;
   }
+}
+
+/**
+ * The catalog answered, but not with an entity: it refused the name itself (400/422, e.g. a
+ * NUL byte or an emoji that no entity name can hold), or the caller may not read it (403).
+ * No entity then has this name for the caller, so the name is DevLake's own; only an outage
+ * (no answer, 5xx, 401/429 of the plugin's own request) is "Catalog is unavailable".
+ */
+function isRefusalOfTheName(error: unknown): boolean {
+  const e = error as { name?: string; response?: { status?: number }; statusCode?: number };
+  if (e?.name === 'NotAllowedError' || e?.name === 'InputError' || e?.name === 'NotFoundError') return true;
+  const status = e?.response?.status ?? e?.statusCode;
+  return status === 400 || status === 403 || status === 404 || status === 422;
 }
 
 /** Whose catalog view an answer reflects: the user, or the calling service. */

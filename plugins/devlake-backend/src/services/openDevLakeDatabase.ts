@@ -28,5 +28,5 @@ export async function openDevLakeDatabase(
   logger.warn(
     `devlake.database is not configured: SERVING ${fallback.description}, not a real DevLake (opened in ${Date.now() - started} ms)`,
   );
-  return new DevLakeDatabase(fallback.knex, fallback.dialect, 10_000, 'fallback');
+  return new DevLakeDatabase(fallback.knex, fallback.dialect, 10_000, fallback.description);
 }
