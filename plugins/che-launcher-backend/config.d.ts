@@ -80,6 +80,21 @@ export interface Config {
     maxDevfileSize?: number;
     /** Timeout of reading a devfile: a duration ('10s' or { seconds: 10 }). Default 10 seconds. */
     devfileReadTimeout?: HumanDuration | string;
+    /**
+     * A create that fails rolls back (each delete retried up to 3 times within about a second);
+     * what it still cannot remove keeps the label `che-launcher.fawkes.io/creating`, is hidden
+     * from the API and is removed by this scheduled sweep (Backstage scheduler, one instance
+     * at a time; each run is logged).
+     */
+    orphanSweep?: {
+      /** How often the sweep runs. Default 5 minutes. */
+      frequency?: HumanDuration | string;
+      /**
+       * Age after which a DevWorkspace still labelled as creating is an orphan; must exceed the
+       * longest create (about 4 Kubernetes request timeouts). Default 10 minutes.
+       */
+      minAge?: HumanDuration | string;
+    };
     /** Access control. */
     access?: {
       /**

@@ -19,6 +19,8 @@ export interface CheLauncherConfig {
   maxDevfileSize: number;
   devfileReadTimeoutMs: number;
   ownerOnly: boolean;
+  /** The scheduled sweep of DevWorkspaces that failed creates left behind. */
+  orphanSweep: { frequencyMs: number; minAgeMs: number };
 }
 
 function readKubernetes(config: Config): KubernetesConnectionConfig | undefined {
@@ -89,5 +91,9 @@ function readFrom(config: Config): CheLauncherConfig {
     maxDevfileSize,
     devfileReadTimeoutMs: readDurationMs(config, 'devfileReadTimeout', { default: { seconds: 10 } }),
     ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
+    orphanSweep: {
+      frequencyMs: readDurationMs(config, 'orphanSweep.frequency', { default: { minutes: 5 } }),
+      minAgeMs: readDurationMs(config, 'orphanSweep.minAge', { default: { minutes: 10 } }),
+    },
   };
 }

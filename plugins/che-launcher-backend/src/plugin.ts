@@ -15,7 +15,11 @@ import { DevfileReader } from './services/devfile/DevfileReader';
 import { DevfileSchemaValidator } from './services/devfile/DevfileSchemaValidator';
 import { parseDevfile } from './services/devfile/parseDevfile';
 import { createDevWorkspaceClient } from './services/kubernetes/createDevWorkspaceClient';
+import { OrphanCleaner } from './services/workspace/OrphanCleaner';
 import { WorkspaceService } from './services/workspace/WorkspaceService';
+
+/** The scheduler task that removes DevWorkspaces failed creates left behind. */
+export const ORPHAN_SWEEP_TASK_ID = 'che-launcher-orphan-sweep';
 
 /** Eclipse Che workspaces from a Devfile URL, as DevWorkspace resources. */
 export const cheLauncherPlugin = createBackendPlugin({
@@ -29,8 +33,9 @@ export const cheLauncherPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
-      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry }) {
+      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler }) {
         const config = readCheLauncherConfig(rootConfig);
         const schemaValidator = new DevfileSchemaValidator();
 
@@ -44,8 +49,33 @@ export const cheLauncherPlugin = createBackendPlugin({
           );
         }
 
+        const client = createDevWorkspaceClient(config, logger);
+        const orphans = new OrphanCleaner({
+          client,
+          editorDevfile,
+          logger,
+          options: {
+            rollbackAttempts: 3,
+            rollbackRetryDelayMs: 200,
+            orphanMinAgeMs: config.orphanSweep.minAgeMs,
+            requestTimeoutMs: config.requestTimeoutMs,
+          },
+        });
+        if (config.kubernetes) {
+          await scheduler.scheduleTask({
+            id: ORPHAN_SWEEP_TASK_ID,
+            frequency: { milliseconds: config.orphanSweep.frequencyMs },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 30 },
+            fn: async () => {
+              await orphans.sweep();
+            },
+          });
+        }
+
         const workspaces = new WorkspaceService({
-          client: createDevWorkspaceClient(config, logger),
+          client,
+          orphans,
           devfileReader: new DevfileReader(urlReader, {
             maxSize: config.maxDevfileSize,
             timeoutMs: config.devfileReadTimeoutMs,

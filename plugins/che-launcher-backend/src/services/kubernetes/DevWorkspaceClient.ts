@@ -14,7 +14,7 @@ import {
   DEVWORKSPACE_VERSION,
 } from '../workspace/constants';
 import { DevWorkspace, DevWorkspaceTemplate } from '../workspace/types';
-import { KubernetesApiError, translateKubernetesError } from './errors';
+import { kubernetesCodeOf, KubernetesRequest, translateKubernetesError } from './errors';
 import { KeepAliveAgents } from './KeepAliveAgents';
 
 /** Reads and writes DevWorkspaces and DevWorkspaceTemplates through the Kubernetes API. */
@@ -39,27 +39,40 @@ const dwt = { ...dw, plural: DEVWORKSPACE_TEMPLATE_PLURAL };
 export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
   private readonly api: CustomObjectsApi;
   private readonly agents = new KeepAliveAgents();
+  private readonly host: string;
 
   constructor(
     kubeConfig: KubeConfig,
     private readonly timeoutMs: number,
   ) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.host = hostOf(kubeConfig.getCurrentCluster()?.server);
+  }
+
+  private request(
+    verb: KubernetesRequest['verb'],
+    kind: typeof dw,
+    namespace?: string,
+    name?: string,
+  ): KubernetesRequest {
+    return { verb, plural: kind.plural, group: kind.group, version: kind.version, namespace, name, host: this.host };
   }
 
   async create(devWorkspace: DevWorkspace): Promise<DevWorkspace> {
-    return this.call(options =>
+    const { namespace, name } = devWorkspace.metadata;
+    return this.call(this.request('create', dw, namespace, name), options =>
       this.api.createNamespacedCustomObject(
-        { ...dw, namespace: devWorkspace.metadata.namespace, body: devWorkspace },
+        { ...dw, namespace, body: devWorkspace },
         options,
       ),
     );
   }
 
   async createTemplate(template: DevWorkspaceTemplate): Promise<void> {
-    await this.call(options =>
+    const { namespace, name } = template.metadata;
+    await this.call(this.request('create', dwt, namespace, name), options =>
       this.api.createNamespacedCustomObject(
-        { ...dwt, namespace: template.metadata.namespace, body: template },
+        { ...dwt, namespace, body: template },
         options,
       ),
     );
@@ -67,17 +80,17 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
 
   async get(namespace: string, name: string): Promise<DevWorkspace | undefined> {
     try {
-      return await this.call(options =>
+      return await this.call(this.request('get', dw, namespace, name), options =>
         this.api.getNamespacedCustomObject({ ...dw, namespace, name }, options),
       );
     } catch (error) {
-      if (error instanceof KubernetesApiError && error.code === 404) return undefined;
+      if (kubernetesCodeOf(error) === 404 && (error as Error).name === 'NotFoundError') return undefined;
       throw error;
     }
   }
 
   async list(labelSelector: string, namespace?: string): Promise<DevWorkspace[]> {
-    const result = await this.call(options =>
+    const result = await this.call(this.request('list', dw, namespace), options =>
       namespace
         ? this.api.listNamespacedCustomObject({ ...dw, namespace, labelSelector }, options)
         : this.api.listClusterCustomObject({ ...dw, labelSelector }, options),
@@ -87,6 +100,7 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
 
   async patch(namespace: string, name: string, jsonPatch: object[]): Promise<DevWorkspace> {
     return this.call(
+      this.request('patch', dw, namespace, name),
       options =>
         this.api.patchNamespacedCustomObject({ ...dw, namespace, name, body: jsonPatch }, options),
       PatchStrategy.JsonPatch,
@@ -107,7 +121,7 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
     name: string,
   ): Promise<boolean> {
     try {
-      await this.call(options =>
+      await this.call(this.request('delete', kind, namespace, name), options =>
         this.api.deleteNamespacedCustomObject(
           { ...kind, namespace, name, propagationPolicy: 'Background' },
           options,
@@ -115,12 +129,13 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
       );
       return true;
     } catch (error) {
-      if (error instanceof KubernetesApiError && error.code === 404) return false;
+      if (kubernetesCodeOf(error) === 404 && (error as Error).name === 'NotFoundError') return false;
       throw error;
     }
   }
 
   private async call<T>(
+    request: KubernetesRequest,
     fn: (options: any) => Promise<T>,
     contentType?: string,
   ): Promise<T> {
@@ -151,13 +166,21 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
         timedOut,
       ]);
     } catch (error) {
-      throw translateKubernetesError(error, {
+      throw translateKubernetesError(error, request, {
         timedOut: controller.signal.aborted,
         timeoutMs: this.timeoutMs,
       });
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+function hostOf(server: string | undefined): string {
+  try {
+    return server ? new URL(server).host : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

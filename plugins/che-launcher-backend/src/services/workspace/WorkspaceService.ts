@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { OrphanCleaner } from './OrphanCleaner';
 import { Caller } from '@fawkes/plugin-api-guard-node';
 import {
   CreateWorkspaceResponse,
@@ -20,18 +21,17 @@ import { DevfileReader } from '../devfile/DevfileReader';
 import { DevfileSchemaValidator } from '../devfile/DevfileSchemaValidator';
 import { parseDevfile } from '../devfile/parseDevfile';
 import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
-import { KubernetesApiError } from '../kubernetes/errors';
+import { kubernetesAnswered, kubernetesCodeOf } from '../kubernetes/errors';
 import {
   buildDevWorkspace,
   buildEditorTemplate,
   devfileIdentity,
-  editorTemplateName,
   restrictedAttributesIn,
   startPatch,
   stopPatch,
 } from './buildDevWorkspace';
 import {
-  ANNOTATION_LAST_UPDATED,
+  LABEL_CREATING,
   LABEL_MANAGED_BY,
   LABEL_OWNER,
   MANAGED_BY,
@@ -71,6 +71,7 @@ export class WorkspaceService {
       config: CheLauncherConfig;
       editorDevfile: Record<string, unknown>;
       logger: LoggerService;
+      orphans: OrphanCleaner;
     },
   ) {}
 
@@ -80,28 +81,35 @@ export class WorkspaceService {
     }
     await this.deps.access.assertAllowed(cheLauncherWorkspaceCreatePermission, caller.credentials);
     const namespace = this.namespaceFor(caller.id, input.namespace);
+    // The download and checks run outside the per-user lock: one slow devfile host must not
+    // hold up the same user's other creates. The lock covers the limit check and cluster steps.
+    const devfile = await this.readDevfile(input.devfileUrl);
     return this.ownerLock.run(normalizeEntityRef(caller.id), async () => {
       await this.assertCreateLimits(caller.id);
-      return this.createInNamespace(caller.id, namespace, input);
+      return this.createInNamespace(caller.id, namespace, input, devfile);
     });
+  }
+
+  private async readDevfile(devfileUrl: string): Promise<{ text: string; document: Record<string, unknown> }> {
+    const text = await this.deps.devfileReader.read(devfileUrl);
+    const document = parseDevfile(text);
+    this.deps.schemaValidator.validate(document);
+    const restricted = restrictedAttributesIn(document);
+    if (restricted.length > 0) {
+      throw new InputError(
+        `Invalid devfile: attribute(s) ${restricted.map(a => `'${a}'`).join(', ')} may not be set through che-launcher`,
+      );
+    }
+    return { text, document };
   }
 
   private async createInNamespace(
     owner: string,
     namespace: string,
     input: CreateWorkspaceInput,
+    { text: devfileText, document: devfile }: { text: string; document: Record<string, unknown> },
   ): Promise<CreateWorkspaceResponse> {
     const { client, config } = this.deps;
-
-    const devfileText = await this.deps.devfileReader.read(input.devfileUrl);
-    const devfile = parseDevfile(devfileText);
-    this.deps.schemaValidator.validate(devfile);
-    const restricted = restrictedAttributesIn(devfile);
-    if (restricted.length > 0) {
-      throw new InputError(
-        `Invalid devfile: attribute(s) ${restricted.map(a => `'${a}'`).join(', ')} may not be set through che-launcher`,
-      );
-    }
 
     const baseName = devfileIdentity(devfile).name ?? undefined;
     const now = new Date();
@@ -121,13 +129,14 @@ export class WorkspaceService {
       try {
         created = await client.create(devWorkspace);
       } catch (error) {
-        if (isCode(error, 409) && !input.name && attempt < GENERATED_NAME_ATTEMPTS) continue;
-        if (isCode(error, 409)) throw await this.nameTaken(namespace, name);
-        if (!(error instanceof KubernetesApiError)) {
+        const alreadyExists = kubernetesCodeOf(error) === 409 && error instanceof ConflictError;
+        if (alreadyExists && !input.name && attempt < GENERATED_NAME_ATTEMPTS) continue;
+        if (alreadyExists) throw await this.nameTaken(namespace, name);
+        if (!kubernetesAnswered(error)) {
           // The create may have reached the cluster before the failure; remove it if it did.
-          await this.cleanUpAfterFailedCreate(namespace, name, owner, now);
+          await this.deps.orphans.removeAfterUnansweredCreate(namespace, name, owner, now);
         }
-        throw this.kubernetesFailure(error, namespace);
+        throw error;
       }
     }
 
@@ -145,11 +154,12 @@ export class WorkspaceService {
           this.deps.editorDevfile,
         ),
       );
-      const started = await client.patch(
-        namespace,
-        createdWorkspace.metadata.name,
-        startPatch(createdWorkspace, new Date()),
-      );
+      // Starting completes the create: the same patch drops the "creating" label, so a
+      // DevWorkspace that keeps it was left by a create that failed (see OrphanCleaner).
+      const started = await client.patch(namespace, createdWorkspace.metadata.name, [
+        ...startPatch(createdWorkspace, new Date()),
+        { op: 'remove', path: `/metadata/labels/${LABEL_CREATING.replace(/\//g, '~1')}` },
+      ]);
       const workspace = toWorkspace(started, config.cheUrl);
       return {
         workspaceId: workspace.workspaceId,
@@ -159,8 +169,8 @@ export class WorkspaceService {
         devfile: workspace.devfile,
       };
     } catch (error) {
-      await this.rollback(createdWorkspace);
-      throw this.kubernetesFailure(error, namespace);
+      await this.deps.orphans.rollback(createdWorkspace);
+      throw error;
     }
   }
 
@@ -184,6 +194,7 @@ export class WorkspaceService {
     const items = await this.deps.client.list(selector);
     const workspaces = items
       .filter(item => isManaged(item) && !item.metadata.deletionTimestamp)
+      .filter(item => !isBeingCreated(item))
       .filter(item => !owner || normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner))
       .filter(item => canRead(toResource(item)))
       .map(item => toWorkspace(item, this.deps.config.cheUrl))
@@ -229,11 +240,7 @@ export class WorkspaceService {
   async delete(caller: Caller, workspaceId: string): Promise<void> {
     const devWorkspace = await this.find(caller, workspaceId, cheLauncherWorkspaceDeletePermission);
     const { namespace, name } = devWorkspace.metadata;
-    try {
-      await this.deps.client.delete(namespace, name);
-    } catch (error) {
-      throw this.kubernetesFailure(error, namespace);
-    }
+    await this.deps.client.delete(namespace, name);
   }
 
   /** The permission framework's view of workspaces, by id (for apply-conditions requests). */
@@ -258,15 +265,13 @@ export class WorkspaceService {
     if (!parsed) {
       throw new InputError('Invalid workspaceId');
     }
-    let devWorkspace: DevWorkspace | undefined;
-    try {
-      devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
-    } catch (error) {
-      // RBAC denial in that namespace: as far as the caller can tell, nothing is there.
-      if (isCode(error, 403)) throw new NotFoundError(WORKSPACE_NOT_FOUND);
-      throw this.kubernetesFailure(error, parsed.namespace);
-    }
-    if (!devWorkspace || !isManaged(devWorkspace) || devWorkspace.metadata.deletionTimestamp) {
+    const devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
+    if (
+      !devWorkspace ||
+      !isManaged(devWorkspace) ||
+      devWorkspace.metadata.deletionTimestamp ||
+      isBeingCreated(devWorkspace)
+    ) {
       throw new NotFoundError(WORKSPACE_NOT_FOUND);
     }
     await this.deps.access.assertWorkspaceAccess(
@@ -279,12 +284,7 @@ export class WorkspaceService {
   }
 
   private async patch(namespace: string, name: string, patch: object[]): Promise<DevWorkspace> {
-    try {
-      return await this.deps.client.patch(namespace, name, patch);
-    } catch (error) {
-      if (isCode(error, 404)) throw new NotFoundError(WORKSPACE_NOT_FOUND);
-      throw this.kubernetesFailure(error, namespace);
-    }
+    return this.deps.client.patch(namespace, name, patch);
   }
 
   /** The namespace a user's new workspace goes to; 400/403 for namespaces they may not use. */
@@ -308,6 +308,7 @@ export class WorkspaceService {
       item =>
         isManaged(item) &&
         !item.metadata.deletionTimestamp &&
+        !isBeingCreated(item) &&
         normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner),
     );
   }
@@ -352,103 +353,11 @@ export class WorkspaceService {
     return new ConflictError(`Workspace with name '${name}' already exists`);
   }
 
-  /**
-   * After a failed or timed-out create the DevWorkspace may still appear (the API server can
-   * commit it after the client gave up): look for it now and twice more later, and delete it
-   * if it is the one this call made (same owner and timestamp).
-   */
-  private async cleanUpAfterFailedCreate(namespace: string, name: string, owner: string, now: Date) {
-    const timeout = this.deps.config.requestTimeoutMs;
-    const retryDelays = [timeout, 3 * timeout];
-    const attempt = async (): Promise<void> => {
-      if (await this.removeOrphan(namespace, name, owner, now)) return;
-      const delay = retryDelays.shift();
-      if (delay !== undefined) {
-        setTimeout(() => void attempt(), delay).unref();
-      }
-    };
-    await attempt();
-  }
-
-  /** true when the DevWorkspace is this call's and was removed. */
-  private async removeOrphan(namespace: string, name: string, owner: string, now: Date): Promise<boolean> {
-    try {
-      const existing = await this.deps.client.get(namespace, name);
-      if (
-        existing &&
-        ownerOf(existing) === owner &&
-        existing.metadata.annotations?.[ANNOTATION_LAST_UPDATED] === now.toISOString()
-      ) {
-        this.deps.logger.warn(`Removing DevWorkspace ${namespace}/${name} left by a failed create`);
-        await this.rollback(existing);
-        return true;
-      }
-    } catch {
-      this.deps.logger.warn(
-        `Could not check for a half-created DevWorkspace ${namespace}/${name}; remove it if present`,
-      );
-    }
-    return false;
-  }
-
-  /** Removes a DevWorkspace (and its editor template) created by a create that failed later. */
-  private async rollback(devWorkspace: DevWorkspace): Promise<void> {
-    const { namespace, name } = devWorkspace.metadata;
-    try {
-      await this.deps.client.delete(namespace, name);
-    } catch (error) {
-      this.deps.logger.error(
-        `Rollback failed: DevWorkspace ${namespace}/${name} may be left behind (${describe(error)})`,
-      );
-    }
-    try {
-      // Owner-reference GC removes it too; deleting it directly does not wait for the GC.
-      await this.deps.client.deleteTemplate(namespace, editorTemplateName(this.deps.editorDevfile, name));
-    } catch (error) {
-      this.deps.logger.warn(
-        `Rollback: editor template of ${namespace}/${name} is left to garbage collection (${describe(error)})`,
-      );
-    }
-  }
-
-  /** Kubernetes answers in the context of a workspace operation; outages pass through as 503/504. */
-  private kubernetesFailure(error: unknown, namespace: string): Error {
-    if (!(error instanceof KubernetesApiError)) {
-      return error as Error;
-    }
-    switch (error.code) {
-      case 403:
-        return new NotAllowedError(
-          `The plugin is not allowed to manage workspaces in namespace '${namespace}'`,
-        );
-      case 404:
-        return new NotFoundError(
-          `Namespace '${namespace}' does not exist or has no DevWorkspace support; ask a cluster administrator`,
-        );
-      case 409:
-        return new ConflictError('The workspace was changed concurrently; try again');
-      case 422: {
-        const causes = error.causes
-          .map(c => [c.field, c.message].filter(Boolean).join(': '))
-          .filter(Boolean)
-          .slice(0, 5)
-          .map(c => c.slice(0, 200));
-        return new InputError(
-          `The cluster rejected the workspace${causes.length ? `: ${causes.join('; ')}` : ''}`,
-        );
-      }
-      default:
-        return error;
-    }
-  }
 }
 
-function isCode(error: unknown, code: number): boolean {
-  return error instanceof KubernetesApiError && error.code === code;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Left by a create that has not (or never) completed; see OrphanCleaner. */
+export function isBeingCreated(devWorkspace: DevWorkspace): boolean {
+  return devWorkspace.metadata.labels?.[LABEL_CREATING] !== undefined;
 }
 
 function isManaged(devWorkspace: DevWorkspace): boolean {

@@ -61,6 +61,8 @@ describe('buildDevWorkspace', () => {
       'app.kubernetes.io/managed-by': 'backstage-che-launcher',
       'controller.devfile.io/devworkspace-source': 'backstage',
       'che-launcher.fawkes.io/owner-hash': ownerLabelValue('user:default/alice'),
+      // Removed by the create's start patch; left only on a half-made workspace.
+      'che-launcher.fawkes.io/creating': 'true',
     });
   });
 

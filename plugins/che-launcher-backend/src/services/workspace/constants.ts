@@ -17,6 +17,11 @@ export const LABEL_OWNER = 'che-launcher.fawkes.io/owner-hash';
 export const ANNOTATION_DEVFILE_NAME = 'che-launcher.fawkes.io/devfile-name';
 export const ANNOTATION_DEVFILE_VERSION = 'che-launcher.fawkes.io/devfile-version';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+/**
+ * Set on a DevWorkspace from its creation until the create's start patch removes it: one that
+ * keeps it was left by a create that failed and could not roll back (OrphanCleaner sweeps them).
+ */
+export const LABEL_CREATING = 'che-launcher.fawkes.io/creating';
 export const MANAGED_BY = 'backstage-che-launcher';
 /** Read only by DWO's metrics ("source" dimension); Che itself leaves it unset. */
 export const LABEL_DEVWORKSPACE_SOURCE = 'controller.devfile.io/devworkspace-source';
