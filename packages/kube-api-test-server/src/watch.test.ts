@@ -2,7 +2,7 @@
  * Watch semantics, driven by @kubernetes/client-node's own Watch and informer (ListWatch) over
  * HTTP, and by plain fetch for the wire format.
  */
-import { KubeConfig, KubernetesObject, makeInformer, Watch } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObject, ListWatch, makeInformer, Watch } from '@kubernetes/client-node';
 import { devWorkspaceResources, KubeApiTestServer } from './index';
 import { clientsFor, devWorkspace, dwRef, waitFor } from './__testUtils__/testUtils';
 
@@ -18,7 +18,7 @@ interface Seen {
 }
 
 /** Opens a client-node watch and records what it gets; `done` resolves when the watch ends. */
-async function watchWith(kc: KubeConfig, path: string, query: Record<string, unknown>) {
+async function watchWith(kc: KubeConfig, path: string, query: Record<string, string | number | boolean | undefined>) {
   const seen: Seen[] = [];
   let resolveDone!: (err: unknown) => void;
   const done = new Promise<unknown>(resolve => {
@@ -220,7 +220,8 @@ describe('watch', () => {
   it("keeps client-node's informer in sync, relisting after 410, and lets faults break only the watch", async () => {
     const { custom } = clientsFor(kube);
     await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('seeded') });
-    const informer = makeInformer<KubernetesObject>(kc, clusterPath, () => custom.listClusterCustomObject(dwRef) as any);
+    // makeInformer's answer is a ListWatch (typed as Informer & ObjectCache).
+    const informer = makeInformer<KubernetesObject>(kc, clusterPath, () => custom.listClusterCustomObject(dwRef) as any) as ListWatch<KubernetesObject>;
     const events: string[] = [];
     const errors: unknown[] = [];
     informer.on('add', o => events.push(`add ${o.metadata!.name}`));
