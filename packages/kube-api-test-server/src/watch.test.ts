@@ -248,7 +248,7 @@ describe('watch', () => {
       // The 503 ended the informer (client-node reports it and stops); start it again.
       await waitFor(() => (errors.length === 1 ? true : undefined));
       await informer.start();
-      await waitFor(() => (informer.get('while-away', ns) ? true : undefined));
+      await waitFor(() => (informer.get('while-away', ns) && kube.openWatches() === 1 ? true : undefined));
       const gets = kube.requests.filter(r => r.method === 'GET');
       expect(gets.map(r => `${r.query.watch ? 'watch' : 'list'} ${r.query.resourceVersion ?? ''}`.trim())).toEqual([
         `watch ${synced}`, // the 503
