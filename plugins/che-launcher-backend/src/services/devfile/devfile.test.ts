@@ -24,13 +24,21 @@ describe('parseDevfile', () => {
     expect(() => parseDevfile(bomb)).toThrow(/not valid YAML/);
   });
 
+  it('accepts the core schema tags spelled out', () => {
+    expect(parseDevfile('schemaVersion: !!str 2.2.2\nn: !!int 3\n')).toEqual({ schemaVersion: '2.2.2', n: 3 });
+  });
+
   it.each([
     ['a list', '- a\n- b\n', /must be a YAML mapping/],
     ['a scalar', 'just text', /must be a YAML mapping/],
     ['broken YAML', 'a: [1, 2\nb: {', /not valid YAML/],
     ['two documents', 'a: 1\n---\nb: 2\n', /not valid YAML/],
     ['duplicate keys', 'a: 1\na: 2\n', /not valid YAML/],
-    ['custom tags', 'a: !!js/function "x"\n', /not valid YAML/],
+    ['a !!js/function tag', 'a: !!js/function "x"\n', /^Invalid devfile: custom YAML tag '!!js\/function' is not allowed$/],
+    ['a local tag', 'a:\n  b: !foo bar\n', /custom YAML tag '!foo'/],
+    ['a tag on the root', '!foo\na: 1\n', /custom YAML tag '!foo'/],
+    ['a YAML 1.1 tag', 'a: !!binary aGk=\n', /custom YAML tag '!!binary'/],
+    ['a verbatim tag', 'a: !<tag:example.com,2000:x> 1\n', /custom YAML tag 'tag:example\.com,2000:x'/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseDevfile(text)).toThrow(message);
   });

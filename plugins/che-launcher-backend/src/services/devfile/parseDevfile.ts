@@ -1,8 +1,18 @@
 import { InputError } from '@backstage/errors';
-import { parse } from 'yaml';
+import { isNode, parseDocument, visit } from 'yaml';
 
 /** Aliases a legitimate devfile could use; far below what an alias bomb needs. */
 const MAX_ALIAS_COUNT = 50;
+
+/** The YAML 1.2 core schema's own tags; a devfile may spell them out (`!!str 1`), nothing else. */
+const CORE_TAGS = new Set(
+  ['str', 'map', 'seq', 'int', 'float', 'bool', 'null'].map(t => `tag:yaml.org,2002:${t}`),
+);
+
+/** A tag as the author would write it: `!!js/function`, `!foo`. */
+function tagAsWritten(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
 
 /** A parsed devfile: a plain JSON-compatible object. */
 export type DevfileDocument = Record<string, unknown>;
@@ -14,14 +24,31 @@ export type DevfileDocument = Record<string, unknown>;
 export function parseDevfile(text: string): DevfileDocument {
   let value: unknown;
   try {
-    value = parse(text, {
+    const document = parseDocument(text, {
       schema: 'core',
-      maxAliasCount: MAX_ALIAS_COUNT,
       uniqueKeys: true,
       prettyErrors: false,
       customTags: [],
     });
+    if (document.errors.length > 0) throw document.errors[0];
+    // The parser resolves unknown tags to plain strings with a warning, and knows some YAML 1.1
+    // tags (`!!binary`, `!!set`) even in the core schema: refuse every tag outside the core one.
+    let customTag: string | undefined;
+    visit(document, (_key, node) => {
+      if (isNode(node) && node.tag && !CORE_TAGS.has(node.tag)) {
+        customTag = node.tag;
+        return visit.BREAK;
+      }
+      return undefined;
+    });
+    if (customTag !== undefined) {
+      throw new InputError(
+        `Invalid devfile: custom YAML tag '${tagAsWritten(customTag)}' is not allowed`,
+      );
+    }
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const message = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
     throw new InputError(`Invalid devfile: not valid YAML (${message})`);
   }

@@ -1,0 +1,79 @@
+import { KubeApiTestServer } from '@fawkes/kube-api-test-server';
+import {
+  checked,
+  DW,
+  devfileUrl,
+  goldenDevfile,
+  objectsOf,
+  startCheLauncher,
+  startKube,
+  user,
+} from './__testUtils__/harness';
+
+jest.setTimeout(30_000);
+
+const SLOW_DEVFILE_MS = 2500;
+
+describe('che-launcher: devfile content and reading', () => {
+  let kube: KubeApiTestServer;
+  let server: any;
+  let stopBackend: () => Promise<void>;
+
+  beforeAll(async () => {
+    kube = await startKube(['ivan-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
+    const backend = await startCheLauncher({
+      kube,
+      files: {
+        '/goldenpath-python.yaml': { body: goldenDevfile },
+        '/slow.yaml': { body: goldenDevfile, delayMs: SLOW_DEVFILE_MS },
+        '/js-function.yaml': {
+          body: goldenDevfile.replace('metadata:\n', 'hook: !!js/function "function () { return 1 }"\nmetadata:\n'),
+        },
+        '/local-tag.yaml': {
+          body: goldenDevfile.replace('metadata:\n', 'metadata:\n  provider: !foo bar\n'),
+        },
+      },
+      cheLauncher: { limits: { maxRunningWorkspacesPerUser: -1 } },
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await kube?.stop();
+  });
+
+  const create = (file: string, name?: string) =>
+    checked(server)
+      .post('/api/che-launcher/workspaces')
+      .set('Authorization', user('ivan'))
+      .send({ devfileUrl: devfileUrl(file), ...(name ? { name } : {}) });
+  const names = () => objectsOf(kube, { ...DW, namespace: 'ivan-workspaces' }).map(o => o.metadata.name);
+
+  it.each([
+    ['js-function.yaml', "Invalid devfile: custom YAML tag '!!js/function' is not allowed"],
+    ['local-tag.yaml', "Invalid devfile: custom YAML tag '!foo' is not allowed"],
+  ])('refuses %s with a 400 naming the tag, creating nothing', async (file, message) => {
+    const before = names();
+    const res = await create(file, 'tagged');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: message });
+    expect(names()).toEqual(before);
+  });
+
+  it("does not queue a user's fast create behind the download of their slow one", async () => {
+    let slowDone = false;
+    const slow = create('slow.yaml', 'slow-one').then(res => {
+      slowDone = true;
+      return res;
+    });
+    // Let the slow create start its download first.
+    await new Promise(resolve => setTimeout(resolve, 200));
+    const fast = await create('goldenpath-python.yaml', 'fast-one');
+    expect(fast.status).toBe(201);
+    expect(slowDone).toBe(false);
+    expect((await slow).status).toBe(201);
+    expect(names()).toEqual(expect.arrayContaining(['slow-one', 'fast-one']));
+  });
+});
