@@ -1,0 +1,9 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import devlakePlugin from '@fawkes/plugin-devlake';
+import { signInModule } from './modules/signIn';
+
+/** The local app: the catalog, guest sign-in and the Fawkes frontend plugins. */
+export default createApp({
+  features: [catalogPlugin, devlakePlugin, signInModule],
+});

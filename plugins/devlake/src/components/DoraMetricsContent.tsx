@@ -1,0 +1,49 @@
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Flex } from '@backstage/ui';
+import { useState } from 'react';
+import { devlakeProjectName } from './annotations';
+import { DeploymentHistoryTable } from './DeploymentHistoryTable';
+import { DevLakeErrorPanel } from './DevLakeErrorPanel';
+import { DoraMetricsCard, DoraScope, periodRequest, useDevLakeConfig } from './DoraMetricsCard';
+import { MetricCharts, MetricChartsSkeleton } from './MetricCharts';
+import { intervalFor, lastDays, Period } from './period';
+import { useDevLake } from './useDevLake';
+
+/** The metrics over time for a scope and period. */
+export function DoraSeriesCharts(props: { scope: DoraScope; period: Period }) {
+  const { benchmark } = useDevLakeConfig();
+  const interval = intervalFor(props.period);
+  const request = periodRequest(props.period);
+  const state = useDevLake(
+    api => api.getDoraMetricsSeries({ ...props.scope, ...request, interval }),
+    [props.scope.project, props.scope.team, request.startDate, request.endDate, interval],
+  );
+  if (state.error) return <DevLakeErrorPanel error={state.error} onRetry={state.retry} />;
+  if (!state.value) return <MetricChartsSkeleton />;
+  return <MetricCharts response={state.value} report={benchmark} />;
+}
+
+/** Project view: the card's figures, charts over time and the deployment history. */
+export function DoraProjectView(props: { project: string; devlakeName?: string }) {
+  const [period, setPeriod] = useState<Period>(() => lastDays(90));
+  const scope = { project: props.project };
+  return (
+    <Flex direction="column" gap="4">
+      <DoraMetricsCard scope={scope} devlakeName={props.devlakeName} period={period} onPeriodChange={setPeriod} />
+      <DoraSeriesCharts scope={scope} period={period} />
+      <DeploymentHistoryTable service={props.project} />
+    </Flex>
+  );
+}
+
+/** The entity tab "DORA Metrics". */
+export function EntityDoraContent() {
+  const { entity } = useEntity();
+  return <DoraProjectView project={entity.metadata.name} devlakeName={devlakeProjectName(entity)} />;
+}
+
+/** The entity card. */
+export function EntityDoraCard() {
+  const { entity } = useEntity();
+  return <DoraMetricsCard scope={{ project: entity.metadata.name }} devlakeName={devlakeProjectName(entity)} />;
+}

@@ -1,0 +1,46 @@
+import type { DoraBenchmark, DoraPerformance } from '@fawkes/plugin-devlake-common';
+import type { DoraSeriesInterval } from '../api/types';
+
+/** A value range of one performance level, as drawn behind a chart. */
+export interface LevelBand {
+  level: DoraPerformance;
+  from: number;
+  /** Open-ended when undefined. */
+  to?: number;
+}
+
+function bands(levels: DoraPerformance[], edges: number[]): LevelBand[] {
+  return levels.map((level, i) => ({ level, from: i === 0 ? 0 : edges[i - 1], to: edges[i] }));
+}
+
+const best: DoraPerformance[] = ['elite', 'high', 'medium', 'low'];
+const frequencyOrder: DoraPerformance[] = ['low', 'medium', 'high', 'elite'];
+
+/**
+ * The report's thresholds (the backend's levels, DevLake's DORA dashboard) as chart bands.
+ * Deployment frequency's levels count deployment days (5 a week elite, 1 a week high, 1 a
+ * month medium for 2023); per bucket they are drawn in deployments per week or per month.
+ */
+export function levelBands(
+  metric: 'deploymentCount' | 'leadTimeForChanges' | 'changeFailureRate' | 'timeToRestoreService',
+  report: DoraBenchmark,
+  interval: DoraSeriesInterval,
+): LevelBand[] {
+  switch (metric) {
+    case 'leadTimeForChanges':
+      return report === '2021' ? bands(best, [1, 168, 4320]) : bands(best, [24, 168, 720]);
+    case 'changeFailureRate':
+      return report === '2021' ? bands(best, [15, 20, 30]) : bands(best, [5, 10, 15]);
+    case 'timeToRestoreService':
+      return bands(best, [1, 24, 168]);
+    case 'deploymentCount': {
+      const weeksPerBucket = interval === 'week' ? 1 : 30.44 / 7;
+      const elite = 5 * weeksPerBucket;
+      const high = report === '2021' ? (interval === 'week' ? 7 / 30.44 : 1) : weeksPerBucket;
+      const medium = report === '2021' ? (interval === 'week' ? 7 / 182.5 : 30.44 / 182.5) : interval === 'week' ? 7 / 30.44 : 1;
+      return bands(frequencyOrder, [medium, high, elite]);
+    }
+    default:
+      return [];
+  }
+}
