@@ -13,6 +13,13 @@ export interface Config {
       /** Budget per service principal (token subject) and window. Default 1000. */
       service?: { limit?: number };
       /**
+       * Budget per client address and window for requests that fail authentication (no, invalid
+       * or expired token); past it they answer 429 instead of 401. The address is the request's
+       * `req.ip`, so behind a proxy set Backstage's `backend.trustProxy`, else every caller
+       * behind it shares one budget. IPv6 addresses are grouped by /56. Default 60.
+       */
+      unauthenticated?: { limit?: number };
+      /**
        * Where counters live. Default: memory, unless `backend.cache` is a Redis store,
        * whose connection is then reused so that every replica shares one budget.
        */

@@ -34,14 +34,19 @@ export const apiGuardRateLimitServiceRef = createServiceRef<RateLimiters>({
         logger: coreServices.rootLogger,
         lifecycle: coreServices.rootLifecycle,
       },
-      factory({ config, logger, lifecycle }) {
+      async factory({ config, logger, lifecycle }) {
         const rateLimitConfig = readRateLimitConfig(config);
         const guardLogger = logger.child({ service: 'api-guard' });
         const limiters = createRateLimiters(rateLimitConfig, guardLogger);
         lifecycle.addShutdownHook(() => limiters.close());
         guardLogger.info(
-          `Per-principal rate limits: users ${rateLimitConfig.userLimit}, services ${rateLimitConfig.serviceLimit} per ${rateLimitConfig.windowMs / 1000}s, ${rateLimitConfig.store.type} store`,
+          `Rate limits per ${rateLimitConfig.windowMs / 1000}s: users ${rateLimitConfig.userLimit}, services ${rateLimitConfig.serviceLimit}, unauthenticated requests ${rateLimitConfig.unauthenticatedLimit} per client address; ${rateLimitConfig.store.type} store`,
         );
+        // Let the first requests find the store connected rather than answer 503; a Redis
+        // that cannot be reached holds up start-up no longer than one connect timeout.
+        if (!(await limiters.whenReady())) {
+          guardLogger.warn('Rate-limit store not connected yet; guarded requests answer 503 until it is');
+        }
         return limiters;
       },
     }),
@@ -64,11 +69,16 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
       factory({ config, httpAuth, httpRouter, logger, limits }): ApiGuard {
         const maxBodySize = config.getOptional<string | number>('apiGuard.maxBodySize') ?? '100kb';
 
-        const authenticate: RequestHandler = (req, _res, next) => {
-          httpAuth.credentials(req, { allow: ['user', 'service'] }).then(credentials => {
-            setCaller(req, toCaller(credentials));
-            next();
-          }, next);
+        const authenticate: RequestHandler = (req, res, next) => {
+          httpAuth.credentials(req, { allow: ['user', 'service'] }).then(
+            credentials => {
+              setCaller(req, toCaller(credentials));
+              next();
+            },
+            // A failed authentication is charged to the client address (429 once spent), so
+            // token guessing and unauthenticated floods are bounded too.
+            authError => limits.unauthenticated(req, res, limitError => next(limitError ?? authError)),
+          );
         };
 
         return {

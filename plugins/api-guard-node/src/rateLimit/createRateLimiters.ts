@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { RequestHandler } from 'express';
-import { rateLimit, Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, Store } from 'express-rate-limit';
 import { Caller, getCaller } from '../caller';
 import { TooManyRequestsError } from '../errors/httpErrors';
 import { createRedisStores } from './createRedisStores';
@@ -9,7 +9,27 @@ import { RateLimitConfig } from './readRateLimitConfig';
 export interface RateLimiters {
   /** Charges the request to its caller's budget; answers 429 when it is spent. */
   middleware: RequestHandler;
+  /**
+   * Charges a request that failed authentication to its client address's budget; answers 429
+   * when it is spent. The address is `req.ip`, which follows Backstage's `backend.trustProxy`.
+   */
+  unauthenticated: RequestHandler;
+  /** Resolves once the store can count (at once for memory), or false after its connect timeout. */
+  whenReady(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+type Budget = Caller['kind'] | 'client address';
+
+/** Entity refs are case-insensitive in Backstage; one budget per ref however it is cased. */
+function principalKey(caller: Caller): string {
+  return caller.kind === 'user' ? caller.id.toLocaleLowerCase('en-US') : caller.id;
+}
+
+/** The client address, IPv6 addresses grouped by /56 as express-rate-limit advises. */
+function clientAddressKey(req: { ip?: string; socket: { remoteAddress?: string } }): string {
+  const address = req.ip ?? req.socket.remoteAddress;
+  return address ? ipKeyGenerator(address) : 'unknown';
 }
 
 /**
@@ -23,7 +43,7 @@ export function createRateLimiters(config: RateLimitConfig, logger: LoggerServic
       ? createRedisStores({ ...config.store, logger })
       : undefined;
 
-  const build = (kind: Caller['kind'], limit: number, store?: Store) =>
+  const build = (kind: Budget, limit: number, key: (req: any) => string, store?: Store) =>
     rateLimit({
       windowMs: config.windowMs,
       limit,
@@ -31,12 +51,13 @@ export function createRateLimiters(config: RateLimitConfig, logger: LoggerServic
       // The API document's headers: X-RateLimit-Limit/Remaining/Reset (epoch seconds).
       legacyHeaders: true,
       standardHeaders: false,
-      keyGenerator: req => getCaller(req as any).id,
+      keyGenerator: key,
       passOnStoreError: config.onStoreError === 'allow',
       handler: (_req, _res, next) => {
         next(new TooManyRequestsError(`Rate limit exceeded: ${limit} requests per ${config.windowMs / 1000}s for this ${kind}`));
       },
-      // Keys are principals, not IPs, so the IP-related checks do not apply.
+      // Keys are principals, or addresses already grouped by ipKeyGenerator; the trust-proxy
+      // setting is Backstage's (backend.trustProxy), so express-rate-limit's checks do not apply.
       validate: false,
       logger: {
         error: (error: unknown, message?: string) =>
@@ -45,12 +66,16 @@ export function createRateLimiters(config: RateLimitConfig, logger: LoggerServic
       } as any,
     });
 
-  const user = build('user', config.userLimit, redis?.user);
-  const service = build('service', config.serviceLimit, redis?.service);
+  const byPrincipal = (req: any) => principalKey(getCaller(req));
+  const user = build('user', config.userLimit, byPrincipal, redis?.user);
+  const service = build('service', config.serviceLimit, byPrincipal, redis?.service);
+  const unauthenticated = build('client address', config.unauthenticatedLimit, clientAddressKey, redis?.unauthenticated);
 
   return {
     middleware: (req, res, next) =>
       (getCaller(req).kind === 'user' ? user : service)(req, res, next),
+    unauthenticated,
+    whenReady: async () => (redis ? redis.whenConnected() : true),
     close: async () => {
       await redis?.close();
     },

@@ -7,11 +7,14 @@ import { TimeBoundStore } from './TimeBoundStore';
 export interface RedisStores {
   user: TimeBoundStore;
   service: TimeBoundStore;
+  unauthenticated: TimeBoundStore;
+  /** Resolves once connected, or false after the connect timeout while Redis cannot be reached. */
+  whenConnected(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /**
- * One Redis connection shared by both budgets. Commands fail fast while the connection is
+ * One Redis connection shared by every budget. Commands fail fast while the connection is
  * down (no offline queue) and each store operation times out after `commandTimeoutMs`
  * (TimeBoundStore), so a dead or slow Redis turns into a bounded 503 rather than a hanging
  * request.
@@ -23,6 +26,7 @@ export function createRedisStores(options: {
   logger: LoggerService;
 }): RedisStores {
   const { connection, prefix, commandTimeoutMs, logger } = options;
+  const connectTimeoutMs = Math.max(commandTimeoutMs, 1000);
   const client = createClient({
     url: connection,
     disableOfflineQueue: true,
@@ -30,7 +34,7 @@ export function createRedisStores(options: {
     // connection drops; past this many, new commands fail at once instead of piling up.
     commandsQueueMaxLength: 10_000,
     socket: {
-      connectTimeout: Math.max(commandTimeoutMs, 1000),
+      connectTimeout: connectTimeoutMs,
       reconnectStrategy: retries => Math.min(100 * 2 ** retries, 5000),
     },
   });
@@ -68,6 +72,21 @@ export function createRedisStores(options: {
   return {
     user: createStore('user'),
     service: createStore('service'),
+    unauthenticated: createStore('unauthenticated'),
+    whenConnected() {
+      if (client.isReady) return Promise.resolve(true);
+      return new Promise(resolve => {
+        const timer = setTimeout(() => {
+          client.off('ready', onReady);
+          resolve(false);
+        }, connectTimeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        client.once('ready', onReady);
+      });
+    },
     async close() {
       if (client.isOpen) {
         client.destroy();

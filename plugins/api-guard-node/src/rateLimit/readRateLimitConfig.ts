@@ -9,6 +9,8 @@ export interface RateLimitConfig {
   windowMs: number;
   userLimit: number;
   serviceLimit: number;
+  /** Budget per client address for requests that fail authentication. */
+  unauthenticatedLimit: number;
   store: StoreConfig;
   onStoreError: 'deny' | 'allow';
 }
@@ -56,6 +58,7 @@ export function readRateLimitConfig(root: Config): RateLimitConfig {
     windowMs: readDurationMs(root, 'apiGuard.rateLimit.window', { default: { minutes: 1 } }),
     userLimit: readLimit(guard?.getOptionalConfig('user'), 100),
     serviceLimit: readLimit(guard?.getOptionalConfig('service'), 1000),
+    unauthenticatedLimit: readLimit(guard?.getOptionalConfig('unauthenticated'), 60),
     store,
     onStoreError,
   };
