@@ -15,6 +15,7 @@ import { DevfileReader } from './services/devfile/DevfileReader';
 import { DevfileSchemaValidator } from './services/devfile/DevfileSchemaValidator';
 import { parseDevfile } from './services/devfile/parseDevfile';
 import { createDevWorkspaceClient } from './services/kubernetes/createDevWorkspaceClient';
+import { withDevWorkspaceInformer } from './services/kubernetes/withDevWorkspaceInformer';
 import { OrphanCleaner } from './services/workspace/OrphanCleaner';
 import { WorkspaceService } from './services/workspace/WorkspaceService';
 
@@ -34,8 +35,9 @@ export const cheLauncherPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler }) {
+      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler, lifecycle }) {
         const config = readCheLauncherConfig(rootConfig);
         const schemaValidator = new DevfileSchemaValidator();
 
@@ -49,7 +51,12 @@ export const cheLauncherPlugin = createBackendPlugin({
           );
         }
 
-        const client = createDevWorkspaceClient(config, logger);
+        // Lists and gets are served from an informer (list + watch) once it has synced.
+        const client = withDevWorkspaceInformer(createDevWorkspaceClient(config, logger), {
+          config,
+          logger,
+          lifecycle,
+        });
         const orphans = new OrphanCleaner({
           client,
           editorDevfile,
