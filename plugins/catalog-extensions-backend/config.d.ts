@@ -33,5 +33,20 @@ export interface Config {
      * still apply.
      */
     additionalKinds?: string[];
+    /**
+     * Kinds a registered target (and every Location nested in it) may hold; anything else is
+     * refused with 400, dry runs included. Default: Component, API, System, Resource, Domain.
+     * User and Group belong in the configured org locations (per-location `catalog.rules`);
+     * add Location here to let registered files point to further targets, which are then
+     * read and checked with the same rules as the registered target.
+     */
+    allowedKinds?: string[];
+    /**
+     * How deep Location entities may nest below a registered target when Location is an
+     * allowed kind (1: a registered file may not hold Location entities at all). Default 3.
+     */
+    maxLocationDepth?: number;
+    /** Most targets read for one registration, nested ones included. Default 20. */
+    maxLocationTargets?: number;
   };
 }

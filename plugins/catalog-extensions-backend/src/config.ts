@@ -2,6 +2,9 @@ import { RootConfigService } from '@backstage/backend-plugin-api';
 import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import path from 'node:path';
 
+/** Kinds a developer registers; User, Group and Location only when configured. */
+export const DEFAULT_ALLOWED_KINDS = ['Component', 'API', 'System', 'Resource', 'Domain'];
+
 export interface CatalogExtensionsConfig {
   /** Absolute paths, not yet symlink-resolved. */
   allowedFileRoots: string[];
@@ -9,6 +12,12 @@ export interface CatalogExtensionsConfig {
   maxDocuments: number;
   readTimeoutMs: number;
   additionalKinds: string[];
+  /** Kinds a registered target may hold (additionalKinds are added to them). */
+  allowedKinds: string[];
+  /** How deep `Location` entities may nest below the registered target (1: no nesting). */
+  maxLocationDepth: number;
+  /** Most targets read for one registration, the registered one and nested ones together. */
+  maxLocationTargets: number;
 }
 
 export function readCatalogExtensionsConfig(
@@ -23,6 +32,7 @@ export function readCatalogExtensionsConfig(
     }
     return value;
   };
+  const additionalKinds = section?.getOptionalStringArray('additionalKinds') ?? [];
   return {
     allowedFileRoots: (section?.getOptionalStringArray('allowedFileRoots') ?? []).map(root =>
       path.resolve(cwd, root),
@@ -35,6 +45,11 @@ export function readCatalogExtensionsConfig(
       config.has('catalogExtensions.readTimeout') ? 'catalogExtensions.readTimeout' : 'catalogExtensions.readTimeoutMs',
       { default: { seconds: 10 } },
     ),
-    additionalKinds: section?.getOptionalStringArray('additionalKinds') ?? [],
+    additionalKinds,
+    allowedKinds: [
+      ...new Set([...(section?.getOptionalStringArray('allowedKinds') ?? DEFAULT_ALLOWED_KINDS), ...additionalKinds]),
+    ],
+    maxLocationDepth: positive('maxLocationDepth', 3),
+    maxLocationTargets: positive('maxLocationTargets', 20),
   };
 }

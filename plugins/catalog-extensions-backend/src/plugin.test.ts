@@ -80,25 +80,27 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-function configData() {
+function configData(catalogExtensions: Record<string, unknown> = {}) {
   return {
     backend: { reading: { allow: [{ host: fixtureServer.host }] } },
+    // the suite sends more than the default 100 requests a minute as alice
+    apiGuard: { rateLimit: { user: { limit: 10_000 } } },
     catalog: {
       processingInterval: { seconds: 1 },
       rules: [{ allow: ['Component', 'API', 'Location', 'System', 'Group'] }],
     },
-    catalogExtensions: { allowedFileRoots: [allowedRoot], maxDocumentSize: MAX_DOCUMENT_SIZE },
+    catalogExtensions: { allowedFileRoots: [allowedRoot], maxDocumentSize: MAX_DOCUMENT_SIZE, ...catalogExtensions },
   };
 }
 
-async function startBackend(databaseId: TestDatabaseId, extra: any[] = []) {
+async function startBackend(databaseId: TestDatabaseId, extra: any[] = [], catalogExtensions?: Record<string, unknown>) {
   const knex = await databases.init(databaseId);
   const backend = await startTestBackend({
     features: [
       catalogExtensionsPlugin,
       catalogPlugin,
       catalogModuleFileLocations,
-      mockServices.rootConfig.factory({ data: configData() }),
+      mockServices.rootConfig.factory({ data: configData(catalogExtensions) }),
       mockServices.database.factory({ knex }),
       ...extra,
     ],
@@ -202,7 +204,6 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
       ['an HTML page', () => ({ type: 'url', target: fixtureServer.url('/html.yaml') }), /^Invalid catalog-info\.yaml: the document is not a mapping/],
       ['binary content', () => ({ type: 'url', target: fixtureServer.url('/binary.yaml') }), /^Invalid catalog-info\.yaml: the file is not UTF-8 text$/],
       ['an empty file', () => ({ type: 'url', target: fixtureServer.url('/empty.yaml') }), /^Invalid catalog-info\.yaml: the file contains no entities$/],
-      ['an oversized file', () => ({ type: 'url', target: fixtureServer.url('/oversized.yaml') }), /^Invalid catalog-info\.yaml: the file is larger than the limit of 65536 bytes$/],
       ['a 404 target', () => ({ type: 'url', target: fixtureServer.url('/nope.yaml') }), /^Unable to read http:\/\/127\.0\.0\.1:\d+\/nope\.yaml: not found \(404\)$/],
       ['a host the backend may not read', () => ({ type: 'url', target: 'http://127.0.0.2:9/catalog-info.yaml' }), /^Unable to read .*: reading from this host is not allowed/],
       ['an ftp: URL', () => ({ type: 'url', target: `ftp://${fixtureServer.host}/valid/catalog-info.yaml` }), /^Invalid target: URL scheme 'ftp:' is not supported/],
@@ -335,6 +336,155 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     );
     expect(failed.errors.length).toBeGreaterThan(0);
     expect(failed.errors[0]).toEqual({ entityRef: expect.stringMatching(/^location:default\/generated-/), message: expect.stringContaining("required property 'name'") });
+  });
+
+  it('answers 413 for a target over catalogExtensions.maxDocumentSize and registers nothing', async () => {
+    const before = await registeredTargets();
+    const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: fixtureServer.url('/oversized.yaml') });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ error: 'The catalog-info.yaml is larger than the limit of 65536 bytes' });
+    expect(await registeredTargets()).toEqual(before);
+  });
+
+  describe('kinds a caller may register (catalogExtensions.allowedKinds)', () => {
+    it.each([
+      ['a Group', '/kinds/group.yaml', fixtures.group('platform-admins'), 'Group'],
+      ['a User giving itself groups', '/kinds/user.yaml', fixtures.userWithGroups('guest', ['group:default/platform-admins']), 'User'],
+      ['a Location', '/kinds/location.yaml', fixtures.nestedLocation('to-passwd', 'file', '/etc/passwd'), 'Location'],
+    ])('refuses %s with 400, also in a dry run, and registers nothing', async (_name, route, content, kind) => {
+      fixtureServer.set(route, content);
+      const before = await registeredTargets();
+      for (const query of ['', '?dryRun=true']) {
+        const res = await api(server).post(`${API}/locations${query}`).set('Authorization', user).send({ type: 'url', target: fixtureServer.url(route) });
+        expect(res.status).toBe(400);
+        expect(res.body.error).toBe(
+          `Invalid catalog-info.yaml: kind '${kind}' may not be registered (catalogExtensions.allowedKinds: Component, API, System, Resource, Domain)`,
+        );
+      }
+      expect(await registeredTargets()).toEqual(before);
+    });
+  });
+
+  describe('one target, one location: targets are normalized before the duplicate check', () => {
+    it('answers 409 for other spellings of a registered URL and 400 for control characters', async () => {
+      fixtureServer.set('/normalized/ok.yaml', fixtures.singleComponent('svc-normalized'));
+      const target = fixtureServer.url('/normalized/ok.yaml');
+      const first = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: `${target}#x` });
+      expect(first.status).toBe(201);
+      expect(first.body.target).toBe(target);
+      for (const spelling of [
+        target,
+        `${target}?a=1`,
+        `${target}#y`,
+        target.replace('http://', 'HTTP://'),
+        fixtureServer.url('/normalized/./sub/../ok.yaml'),
+      ]) {
+        const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: spelling });
+        expect({ spelling, status: res.status, body: res.body }).toEqual({ spelling, status: 409, body: { error: `Location url:${target} already exists` } });
+      }
+      const before = await registeredTargets();
+      for (const bad of [`${target}\u0000`, `${target}\u0007x`, `${target.replace('ok', 'o\u0000k')}`]) {
+        const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: bad });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({ error: 'Invalid target: control characters are not allowed' });
+      }
+      const file = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'file', target: `${allowedRoot}/catalog-info.yaml\u0000.txt` });
+      expect(file.status).toBe(400);
+      expect(file.body).toEqual({ error: 'Invalid target: control characters are not allowed' });
+      expect(await registeredTargets()).toEqual(before);
+    });
+  });
+
+  it('does not pass on the local paths or contents the catalog quotes in processing errors of file targets', async () => {
+    const file = path.join(allowedRoot, 'breaks-later.yaml');
+    await fs.writeFile(file, fixtures.singleComponent('svc-file-breaks'));
+    const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'file', target: file });
+    expect(res.status).toBe(201);
+    await waitFor(
+      async () => {
+        const s = await api(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', user);
+        return s.body.status === 'registered' ? s.body : undefined;
+      },
+      60_000,
+      'the file location to be registered',
+    );
+    await fs.writeFile(file, '"SECRET-CONTENT"\n');
+    const failed = await waitFor(
+      async () => {
+        const s = await api(server).get(`${API}/locations/${res.body.locationId}`).set('Authorization', user);
+        return s.body.status === 'failed' ? s.body : undefined;
+      },
+      60_000,
+      'the file location to fail',
+    );
+    expect(failed.errors.length).toBeGreaterThan(0);
+    const text = JSON.stringify(failed.errors);
+    expect(text).not.toContain(tmp);
+    expect(text).not.toContain('SECRET-CONTENT');
+    expect(text).not.toMatch(/got string|file:/);
+    expect(failed.errors).toContainEqual({ entityRef: expect.any(String), message: 'A file target is not a valid catalog-info.yaml' });
+  });
+
+  describe('nested Location entities, when Location is an allowed kind', () => {
+    let nested: any;
+    beforeAll(async () => {
+      ({ server: nested } = await startBackend(databaseId, [], {
+        allowedKinds: ['Component', 'API', 'Location'],
+        maxLocationDepth: 3,
+      }));
+      await fs.writeFile(path.join(tmp, 'secret.yaml'), fixtures.singleComponent('svc-secret'));
+      await fs.writeFile(path.join(allowedRoot, 'nested-ok.yaml'), fixtures.singleComponent('svc-nested-file'));
+      fixtureServer.set('/nested/to-outside.yaml', fixtures.nestedLocation('to-outside', 'file', path.join(tmp, 'secret.yaml')));
+      fixtureServer.set('/nested/to-missing-outside.yaml', fixtures.nestedLocation('to-missing', 'file', '/nonexistent/x.yaml'));
+      fixtureServer.set('/nested/to-glob.yaml', fixtures.nestedLocation('to-glob', 'file', `${allowedRoot}/*.yaml`));
+      fixtureServer.set('/nested/to-unlisted-host.yaml', fixtures.nestedLocation('to-unlisted', 'url', 'http://127.0.0.2:9/catalog-info.yaml'));
+      fixtureServer.set('/nested/to-other-type.yaml', fixtures.nestedLocation('to-github', 'github', 'https://example.com/x'));
+      fixtureServer.set('/nested/level1.yaml', fixtures.nestedLocation('level1', 'url', './level2.yaml'));
+      fixtureServer.set('/nested/level2.yaml', fixtures.nestedLocation('level2', 'url', './level3.yaml'));
+      fixtureServer.set('/nested/level3.yaml', fixtures.nestedLocation('level3', 'url', './leaf.yaml'));
+      fixtureServer.set('/nested/leaf.yaml', fixtures.singleComponent('svc-leaf'));
+      fixtureServer.set('/nested/broken-child.yaml', fixtures.nestedLocation('broken-child', 'url', './child-missing-name.yaml'));
+      fixtureServer.set('/nested/child-missing-name.yaml', fixtures.missingName);
+      fixtureServer.set('/nested/child-group.yaml', fixtures.nestedLocation('child-group', 'url', './group.yaml'));
+      fixtureServer.set('/nested/group.yaml', fixtures.group('nested-admins'));
+      fixtureServer.set('/nested/to-file-ok.yaml', fixtures.nestedLocation('to-file-ok', 'file', path.join(allowedRoot, 'nested-ok.yaml')));
+      fixtureServer.set('/nested/two-levels.yaml', fixtures.nestedLocation('two-levels', 'url', './level3.yaml'));
+    });
+
+    it.each([
+      ['a file outside the allowed roots', '/nested/to-outside.yaml', /^Invalid target of location:default\/to-outside: Invalid target: .*secret\.yaml is outside the allowed file roots/],
+      ['a missing file outside the roots (no existence oracle)', '/nested/to-missing-outside.yaml', /^Invalid target of location:default\/to-missing: Invalid target: \/nonexistent\/x\.yaml is outside the allowed file roots/],
+      ['a glob', '/nested/to-glob.yaml', /^Invalid target of location:default\/to-glob: Invalid target: glob patterns are not allowed in file targets$/],
+      ['a host the backend may not read', '/nested/to-unlisted-host.yaml', /^Invalid target of location:default\/to-unlisted: Unable to read http:\/\/127\.0\.0\.2:9\/catalog-info\.yaml: reading from this host is not allowed/],
+      ['a location type other than url and file', '/nested/to-other-type.yaml', /^Invalid catalog-info\.yaml: location:default\/to-github has location type 'github'; only url and file are allowed$/],
+      ['nesting deeper than maxLocationDepth', '/nested/level1.yaml', /^Invalid catalog-info\.yaml: location:default\/level3 nests locations deeper than catalogExtensions\.maxLocationDepth \(3\)$/],
+      ['a nested document that does not validate', '/nested/broken-child.yaml', /^Invalid target of location:default\/broken-child: Invalid catalog-info\.yaml: missing required field 'metadata\.name'$/],
+      ['a nested kind that is not allowed', '/nested/child-group.yaml', /^Invalid target of location:default\/child-group: Invalid catalog-info\.yaml: kind 'Group' may not be registered/],
+    ])('refuses %s with 400, also in a dry run, and registers nothing', async (_name, route, message) => {
+      const before = await request(nested).get('/api/catalog/locations').set('Authorization', service);
+      for (const query of ['', '?dryRun=true']) {
+        const res = await api(nested).post(`${API}/locations${query}`).set('Authorization', user).send({ type: 'url', target: fixtureServer.url(route) });
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatch(message);
+      }
+      const after = await request(nested).get('/api/catalog/locations').set('Authorization', service);
+      expect(after.body).toEqual(before.body);
+    });
+
+    it('accepts nested targets that pass the same rules, and the catalog follows them', async () => {
+      const dry = await api(nested).post(`${API}/locations?dryRun=true`).set('Authorization', user).send({ type: 'url', target: fixtureServer.url('/nested/two-levels.yaml') });
+      expect(dry.status).toBe(200);
+      const res = await api(nested).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: fixtureServer.url('/nested/to-file-ok.yaml') });
+      expect(res.status).toBe(201);
+      await waitFor(
+        async () => {
+          const found = await request(nested).get(`${API}/entities?filter=metadata.name=svc-nested-file&fields=metadata.name`).set('Authorization', user);
+          return found.body.length === 1 ? found.body : undefined;
+        },
+        60_000,
+        'the nested file entity',
+      );
+    });
   });
 
   describe('GET /locations/{locationId}', () => {

@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
-import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
+import { ScmIntegrations } from '@backstage/integration';
+import { apiGuardServiceRef, BoundedUrlReader } from '@fawkes/plugin-api-guard-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readCatalogExtensionsConfig } from './config';
 import { loadOpenApiDocument } from './schema/openapi';
@@ -28,13 +29,26 @@ export const catalogExtensionsPlugin = createBackendPlugin({
       },
       async init({ guard, config, logger, urlReader, catalog }) {
         const settings = readCatalogExtensionsConfig(config);
-        const reader = new TargetReader(urlReader, settings);
+        const integrations = ScmIntegrations.fromConfig(config);
+        const reader = new TargetReader(
+          BoundedUrlReader.create(
+            { config, logger, urlReader },
+            {
+              maxSize: settings.maxDocumentSize,
+              timeoutMs: settings.readTimeoutMs,
+              subject: 'The catalog-info.yaml',
+            },
+          ),
+          integrations,
+          settings,
+        );
         const validator = new EntityDocumentValidator({
           rules: CatalogRules.fromConfig(config),
           maxDocuments: settings.maxDocuments,
           additionalKinds: settings.additionalKinds,
+          allowedKinds: settings.allowedKinds,
         });
-        const registrar = new LocationRegistrar(reader, validator, catalog);
+        const registrar = new LocationRegistrar(reader, validator, catalog, integrations, settings);
         guard.mount(
           await createRouter({
             openApi: loadOpenApiDocument(),

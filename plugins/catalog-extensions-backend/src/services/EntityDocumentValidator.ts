@@ -51,6 +51,8 @@ export interface EntityDocumentValidatorOptions {
   maxDocuments: number;
   /** Kinds accepted without spec validation (installed by the adopter's own processors). */
   additionalKinds?: string[];
+  /** Kinds a registered target may hold at all (catalogExtensions.allowedKinds). */
+  allowedKinds: string[];
 }
 
 /**
@@ -218,6 +220,12 @@ export class EntityDocumentValidator {
       add('kind', `unknown kind '${entity.kind}' with apiVersion '${entity.apiVersion}'; the catalog knows ${[...BUILTIN_KINDS, ...(this.options.additionalKinds ?? [])].join(', ')}`);
     } else if (known !== 'ok') {
       problems.push(...known);
+    }
+    if (
+      !problems.length &&
+      !this.options.allowedKinds.some(k => k.toLocaleLowerCase('en-US') === entity.kind.toLocaleLowerCase('en-US'))
+    ) {
+      add('kind', `kind '${entity.kind}' may not be registered (catalogExtensions.allowedKinds: ${this.options.allowedKinds.join(', ')})`);
     }
     if (!problems.length && !this.options.rules.isAllowed(entity, location)) {
       add('kind', `kind '${entity.kind}' is not allowed by catalog.rules for this location (allowed: ${this.options.rules.allowedKinds(location).join(', ') || 'none'})`);

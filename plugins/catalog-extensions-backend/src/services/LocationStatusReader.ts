@@ -1,7 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ENTITY_STATUS_CATALOG_PROCESSING_TYPE } from '@backstage/catalog-client';
 import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { isError, NotFoundError } from '@backstage/errors';
 import { CatalogService, locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import {
   LocationProcessingError,
@@ -14,6 +14,14 @@ import { callCatalog } from './catalogErrors';
 type EntityWithStatus = Entity & {
   status?: { items?: Array<{ type: string; level: string; message: string }> };
 };
+
+const TARGET_FAILURES = new Set([
+  'InputError',
+  'ValidationError',
+  'PayloadTooLargeError',
+  'BadGatewayError',
+  'GatewayTimeoutError',
+]);
 
 const STATUS_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'status'];
 
@@ -61,7 +69,10 @@ export class LocationStatusReader {
       .flatMap(entity =>
         ((entity as EntityWithStatus).status?.items ?? [])
           .filter(item => item.type === ENTITY_STATUS_CATALOG_PROCESSING_TYPE && item.level === 'error')
-          .map(item => ({ entityRef: stringifyEntityRef(entity), message: item.message })),
+          .map(item => ({
+            entityRef: stringifyEntityRef(entity),
+            message: publicProcessingMessage(item.message, location.type),
+          })),
       );
 
     if (!locationEntity && !produced.length && !errors.length && ['url', 'file'].includes(location.type)) {
@@ -70,7 +81,8 @@ export class LocationStatusReader {
       try {
         await this.recheck({ type: location.type as 'url' | 'file', target: location.target });
       } catch (error) {
-        if (!(error instanceof InputError)) throw error;
+        // What a registration would answer 400/413/502/504 for is this location's failure.
+        if (!isError(error) || !TARGET_FAILURES.has(error.name)) throw error;
         errors.push({ message: error.message });
       }
     }
@@ -87,4 +99,23 @@ export class LocationStatusReader {
       errors,
     };
   }
+}
+
+/**
+ * The catalog's processing errors about files quote local paths and what the files hold
+ * (`YAML error at file:/etc/..., Expected object at root, got string`): for those only the
+ * kind of problem is passed on; the catalog's own log keeps the full text.
+ */
+export function publicProcessingMessage(message: string, locationType: string): string {
+  if (locationType !== 'file' && !/\bfile:/i.test(message)) return message;
+  if (/must (have|NOT|be|match)|Malformed envelope|Policy check failed|not a valid/i.test(message)) {
+    return 'An entity in a file target does not pass the catalog\'s validation';
+  }
+  if (/YAML|parse|Expected object|JSON/i.test(message)) {
+    return 'A file target is not a valid catalog-info.yaml';
+  }
+  if (/not allowed|Registered locations must be/i.test(message)) {
+    return 'A file target is not allowed';
+  }
+  return 'A file target could not be read or processed';
 }

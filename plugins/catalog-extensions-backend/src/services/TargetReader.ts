@@ -1,8 +1,8 @@
-import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { InputError, isError } from '@backstage/errors';
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import { BoundedUrlReader, PayloadTooLargeError } from '@fawkes/plugin-api-guard-node';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { CatalogExtensionsConfig } from '../config';
 
 export type LocationType = 'url' | 'file';
@@ -15,26 +15,52 @@ export interface ReadTarget {
 }
 
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+// C0 controls, DEL and C1 controls: never part of a path or URL anyone means to register.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const GLOB_CHARACTERS = /[*?[\]{}]/;
 
 /**
- * Reads a location's target before it is registered: `url` only through Backstage's
- * UrlReaderService (so `backend.reading.allow` and the integrations decide what may be
- * fetched), `file` only inside the configured roots. Everything is size-capped, and every
- * failure is a 400 that says why.
+ * Reads a location's target before it is registered: `url` only through the shared
+ * `BoundedUrlReader` (Backstage's URL readers; `backend.reading.allow` and the integrations
+ * decide what may be fetched, every redirect hop included), `file` only inside the configured
+ * roots. Both are bounded in size (413) and time (504), and every refusal says why.
  */
 export class TargetReader {
   constructor(
-    private readonly urlReader: UrlReaderService,
+    private readonly urlReader: BoundedUrlReader,
+    private readonly integrations: ScmIntegrationRegistry,
     private readonly config: CatalogExtensionsConfig,
     private readonly cwd: string = process.cwd(),
   ) {}
 
   async read(type: LocationType, target: string): Promise<ReadTarget> {
-    return type === 'url' ? this.readUrl(target) : this.readFile(target);
+    const canonical = this.canonical(type, target);
+    return type === 'url' ? this.readUrl(canonical) : this.readFile(canonical);
   }
 
-  /** The canonical target without reading it (used to compare with registered locations). */
-  canonicalUrl(target: string): string {
+  /**
+   * The form a target is registered (and compared with registered locations) in, so that
+   * spellings of one target cannot register it twice: for `url`, scheme and host lower-cased,
+   * default port and fragment dropped, dot segments resolved, and the query dropped unless an
+   * integration (whose URLs may carry the path in it, as Azure's do) serves the host; for
+   * `file`, the absolute path (symlinks are resolved when it is read).
+   */
+  canonical(type: LocationType, target: string): string {
+    if (CONTROL_CHARACTERS.test(target)) {
+      throw new InputError('Invalid target: control characters are not allowed');
+    }
+    if (type === 'file') {
+      if (SCHEME.test(target) && !/^[a-zA-Z]:[\\/]/.test(target)) {
+        throw new InputError(
+          `Invalid target: a file target is a path, not a URL ('${target.split(':')[0]}:')`,
+        );
+      }
+      if (GLOB_CHARACTERS.test(target)) {
+        throw new InputError('Invalid target: glob patterns are not allowed in file targets');
+      }
+      return path.resolve(this.cwd, target);
+    }
     let url: URL;
     try {
       url = new URL(target);
@@ -49,50 +75,42 @@ export class TargetReader {
     if (url.username || url.password) {
       throw new InputError('Invalid target: credentials in the URL are not allowed');
     }
-    return target;
+    if (GLOB_CHARACTERS.test(decodeURIComponent(url.pathname))) {
+      throw new InputError('Invalid target: glob patterns are not allowed in url targets');
+    }
+    url.hash = '';
+    if (!this.integrations.byUrl(url)) url.search = '';
+    return url.toString();
   }
 
   private async readUrl(target: string): Promise<ReadTarget> {
-    const url = this.canonicalUrl(target);
-    const signal = AbortSignal.timeout(this.config.readTimeoutMs);
-    let content: Buffer;
-    try {
-      const response = await this.urlReader.readUrl(url, { signal });
-      content = response.stream
-        ? await this.collect(response.stream(), signal)
-        : this.capped(await response.buffer());
-    } catch (error) {
-      throw this.unreadable(target, error, signal);
-    }
-    return { type: 'url', target: url, content };
+    const { content } = await this.urlReader.read(target);
+    return { type: 'url', target, content };
   }
 
   private async readFile(target: string): Promise<ReadTarget> {
-    if (SCHEME.test(target) && !/^[a-zA-Z]:[\\/]/.test(target)) {
-      throw new InputError(
-        `Invalid target: a file target is a path, not a URL ('${target.split(':')[0]}:')`,
-      );
-    }
-    if (target.includes('\0')) {
-      throw new InputError('Invalid target: the path contains a NUL byte');
-    }
     const roots = await this.realRoots();
     if (!roots.length) {
       throw new InputError(
         'file locations are not enabled: catalogExtensions.allowedFileRoots is empty',
       );
     }
+    // Checked before the file system is asked anything, so that paths outside the roots
+    // cannot be probed for existence; again after symlinks are resolved.
+    const outside = () =>
+      new InputError(
+        `Invalid target: ${target} is outside the allowed file roots (catalogExtensions.allowedFileRoots)`,
+      );
+    if (!roots.some(root => isInside(root, target)) && !this.config.allowedFileRoots.some(root => isInside(root, target))) {
+      throw outside();
+    }
     let real: string;
     try {
-      real = await fs.realpath(path.resolve(this.cwd, target));
+      real = await fs.realpath(target);
     } catch (error) {
       throw new InputError(`Unable to read ${target}: ${fileReason(error)}`);
     }
-    if (!roots.some(root => isInside(root, real))) {
-      throw new InputError(
-        `Invalid target: ${target} is outside the allowed file roots (catalogExtensions.allowedFileRoots)`,
-      );
-    }
+    if (!roots.some(root => isInside(root, real))) throw outside();
     let handle: fs.FileHandle | undefined;
     try {
       handle = await fs.open(real, 'r');
@@ -100,13 +118,12 @@ export class TargetReader {
       if (!stat.isFile()) {
         throw new InputError(`Unable to read ${target}: not a regular file`);
       }
-      if (stat.size > this.config.maxDocumentSize) {
-        throw this.tooLarge();
-      }
-      const content = this.capped(await handle.readFile());
+      if (stat.size > this.config.maxDocumentSize) throw this.tooLarge();
+      const content = await handle.readFile();
+      if (content.length > this.config.maxDocumentSize) throw this.tooLarge();
       return { type: 'file', target: real, content };
     } catch (error) {
-      if (isError(error) && error.name === 'InputError') throw error;
+      if (isError(error) && (error.name === 'InputError' || error.name === 'PayloadTooLargeError')) throw error;
       throw new InputError(`Unable to read ${target}: ${fileReason(error)}`);
     } finally {
       await handle?.close();
@@ -125,38 +142,11 @@ export class TargetReader {
     return roots;
   }
 
-  private async collect(stream: Readable, signal: AbortSignal): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of stream) {
-        if (signal.aborted) throw signal.reason;
-        size += (chunk as Buffer).length;
-        if (size > this.config.maxDocumentSize) {
-          throw this.tooLarge();
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } finally {
-      stream.destroy();
-    }
-    return Buffer.concat(chunks);
-  }
-
-  private capped(buffer: Buffer): Buffer {
-    if (buffer.length > this.config.maxDocumentSize) throw this.tooLarge();
-    return buffer;
-  }
-
-  private tooLarge(): InputError {
-    return new InputError(
-      `Invalid catalog-info.yaml: the file is larger than the limit of ${this.config.maxDocumentSize} bytes`,
+  private tooLarge(): PayloadTooLargeError {
+    // The same message as the URL reader's (its `subject` is set to match).
+    return new PayloadTooLargeError(
+      `The catalog-info.yaml is larger than the limit of ${this.config.maxDocumentSize} bytes`,
     );
-  }
-
-  private unreadable(target: string, error: unknown, signal: AbortSignal): InputError {
-    if (isError(error) && error.name === 'InputError') return error as InputError;
-    return new InputError(`Unable to read ${target}: ${urlReason(error, signal, this.config.readTimeoutMs)}`);
   }
 }
 
@@ -180,22 +170,4 @@ function fileReason(error: unknown): string {
     default:
       return 'the file could not be read';
   }
-}
-
-/**
- * A reason safe to show the caller: reader errors may carry integration details, so only
- * what is known to be harmless is passed on.
- */
-function urlReason(error: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) return `no answer within ${timeoutMs} ms`;
-  if (!isError(error)) return 'the target could not be fetched';
-  if (error.name === 'NotFoundError') return 'not found (404)';
-  if (error.name === 'NotAllowedError' || /not allowed/i.test(error.message)) {
-    return 'reading from this host is not allowed (backend.reading.allow or an integration must allow it)';
-  }
-  // FetchUrlReader: 'could not read <url>, <status> <statusText>'
-  const status = /, ([1-5]\d\d)(?: [^,]*)?$/.exec(error.message)?.[1];
-  if (status) return `the server answered ${status}`;
-  if (/redirect/i.test(error.message)) return 'too many redirects';
-  return 'the target could not be fetched';
 }

@@ -103,3 +103,30 @@ metadata: { name: [unclosed
 `;
 
 export const notAMapping = `<html><body>Sign in to continue</body></html>`;
+
+export const group = (name: string) => `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: ${name}
+spec:
+  type: team
+  children: []
+`;
+
+export const userWithGroups = (name: string, memberOf: string[]) => `apiVersion: backstage.io/v1alpha1
+kind: User
+metadata:
+  name: ${name}
+spec:
+  memberOf: [${memberOf.join(', ')}]
+`;
+
+/** A Location entity pointing to one target. */
+export const nestedLocation = (name: string, type: string, target: string) => `apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata:
+  name: ${name}
+spec:
+  type: ${type}
+  target: ${JSON.stringify(target)}
+`;
