@@ -45,6 +45,15 @@ export interface Config {
        * A call that takes longer answers 504. Default 10 seconds.
        */
       requestTimeout?: HumanDuration | string;
+      /**
+       * Serve workspace lists, reads and the limit counts from an informer: an in-memory copy of the
+       * managed DevWorkspaces kept by a cluster-wide list + watch (needs the `watch` verb on
+       * devworkspaces). A caller's own writes are visible in their next read; before the first sync
+       * and while the watch is broken, reads go to the API server. Default true.
+       */
+      informer?: {
+        enabled?: boolean;
+      };
     };
     /**
      * Namespace of a user's workspaces; `{user}` is the user entity's name made a DNS label

@@ -21,6 +21,8 @@ export interface CheLauncherConfig {
   ownerOnly: boolean;
   /** The scheduled sweep of DevWorkspaces that failed creates left behind. */
   orphanSweep: { frequencyMs: number; minAgeMs: number };
+  /** Serve reads from a DevWorkspace informer (list + watch). */
+  informer: { enabled: boolean };
 }
 
 function readKubernetes(config: Config): KubernetesConnectionConfig | undefined {
@@ -95,5 +97,6 @@ function readFrom(config: Config): CheLauncherConfig {
       frequencyMs: readDurationMs(config, 'orphanSweep.frequency', { default: { minutes: 5 } }),
       minAgeMs: readDurationMs(config, 'orphanSweep.minAge', { default: { minutes: 10 } }),
     },
+    informer: { enabled: config.getOptionalBoolean('kubernetes.informer.enabled') ?? true },
   };
 }

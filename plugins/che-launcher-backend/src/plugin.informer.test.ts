@@ -135,4 +135,25 @@ describe('che-launcher: informer lifecycle', () => {
       await kube.stop();
     }
   });
+
+  it('reads from the API server every time with the informer disabled', async () => {
+    const kube = await startKube(['kim-workspaces']);
+    try {
+      const backend = await startCheLauncher({
+        kube,
+        cheLauncher: {
+          kubernetes: { type: 'url', url: kube.url, token: 'test-token', skipTLSVerify: true, informer: { enabled: false } },
+        },
+      });
+      for (let i = 0; i < 3; i++) {
+        const res = await checked(backend.server).get('/api/che-launcher/workspaces').set('Authorization', user('kim'));
+        expect(res.status).toBe(200);
+      }
+      expect(kube.requests.filter(r => r.query.watch)).toEqual([]);
+      expect(kube.requests.filter(r => r.method === 'GET' && r.path.endsWith('/devworkspaces'))).toHaveLength(3);
+      await backend.stop();
+    } finally {
+      await kube.stop();
+    }
+  });
 });

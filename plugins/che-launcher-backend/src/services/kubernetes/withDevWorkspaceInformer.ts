@@ -11,7 +11,8 @@ const CONSISTENCY_TIMEOUT_MS = 2000;
 
 /**
  * Puts an informer of the managed DevWorkspaces in front of a cluster client, started and
- * stopped with the plugin; a client without a cluster is returned as it is.
+ * stopped with the plugin; a client without a cluster (or with the informer disabled) is
+ * returned as it is.
  */
 export function withDevWorkspaceInformer(
   client: DevWorkspaceClient,
@@ -19,6 +20,10 @@ export function withDevWorkspaceInformer(
 ): DevWorkspaceClient {
   const { config, logger, lifecycle } = deps;
   if (!(client instanceof KubernetesDevWorkspaceClient) || !config.kubernetes) return client;
+  if (!config.informer.enabled) {
+    logger.info('DevWorkspace informer disabled (cheLauncher.kubernetes.informer.enabled: false); every read goes to the API server');
+    return client;
+  }
   // The same connection the client was made from (it loaded fine just now).
   const informer = new DevWorkspaceInformer(createKubeConfig(config.kubernetes), logger, {
     labelSelector: MANAGED_SELECTOR,
