@@ -75,8 +75,10 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 }
 
 export class KubeApiTestServer {
-  /** Requests received, oldest first (also those answered by faults or 401). */
+  /** Requests received, oldest first (also those answered by faults or 401); the last 10,000. */
   readonly requests: RecordedRequest[] = [];
+  /** How many requests were received since the start (not reset by `clearRequests`, not capped). */
+  requestsReceived = 0;
   readonly faults: FaultInjector;
   readonly store = new ObjectStore();
   /** The controller simulator when enabled. */
@@ -313,6 +315,7 @@ export class KubeApiTestServer {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const contentType = req.headers['content-type'];
+    this.requestsReceived += 1;
     this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(contentType ? { contentType } : {}) });
     // Bounded, so a long-running local stand-in does not grow without limit.
     if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);

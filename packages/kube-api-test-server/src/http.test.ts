@@ -248,8 +248,10 @@ describe('KubeApiTestServer over plain HTTP', () => {
 
   it('records requests with method, path, query and content type', async () => {
     kube.clearRequests();
+    const before = kube.requestsReceived;
     await call('GET', `${dwPath}?labelSelector=app%3Dweb`);
     await call('PATCH', `${dwPath}/x`, [], 'application/json-patch+json');
+    expect(kube.requestsReceived - before).toBe(2);
     expect(kube.requests).toEqual([
       { method: 'GET', path: dwPath, query: { labelSelector: 'app=web' } },
       { method: 'PATCH', path: `${dwPath}/x`, query: {}, contentType: 'application/json-patch+json' },
