@@ -9,6 +9,7 @@ import {
   startKube,
   user,
 } from './__testUtils__/harness';
+import { FIXTURE_HOST, UNLISTED_HOST } from './__testUtils__/devfileHost';
 
 jest.setTimeout(30_000);
 
@@ -29,6 +30,17 @@ describe('che-launcher: devfile content and reading', () => {
         '/js-function.yaml': {
           body: goldenDevfile.replace('metadata:\n', 'hook: !!js/function "function () { return 1 }"\nmetadata:\n'),
         },
+        '/moved.yaml': { redirect: `https://${FIXTURE_HOST}/goldenpath-python.yaml`, status: 301 },
+        '/to-http.yaml': { redirect: `http://${FIXTURE_HOST}/goldenpath-python.yaml` },
+        '/to-unlisted.yaml': { redirect: `https://${UNLISTED_HOST}/goldenpath-python.yaml?token=abc` },
+        '/via-unlisted.yaml': { redirect: `https://${UNLISTED_HOST}/back.yaml` },
+        '/back.yaml': { redirect: `https://${FIXTURE_HOST}/goldenpath-python.yaml` },
+        ...Object.fromEntries(
+          Array.from({ length: 6 }, (_, i) => [
+            `/hop-${i}.yaml`,
+            { redirect: `https://${FIXTURE_HOST}/${i === 5 ? 'goldenpath-python' : `hop-${i + 1}`}.yaml` },
+          ]),
+        ),
         '/local-tag.yaml': {
           body: goldenDevfile.replace('metadata:\n', 'metadata:\n  provider: !foo bar\n'),
         },
@@ -57,6 +69,40 @@ describe('che-launcher: devfile content and reading', () => {
   ])('refuses %s with a 400 naming the tag, creating nothing', async (file, message) => {
     const before = names();
     const res = await create(file, 'tagged');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: message });
+    expect(names()).toEqual(before);
+  });
+
+  it('follows a redirect that stays https and allowed', async () => {
+    const res = await create('moved.yaml', 'moved');
+    expect(res.status).toBe(201);
+  });
+
+  it.each([
+    [
+      'an https → http downgrade',
+      'to-http.yaml',
+      `Redirect to http://${FIXTURE_HOST}/goldenpath-python.yaml refused: only https URLs are allowed, not 'http:'`,
+    ],
+    [
+      'a hop to a host outside backend.reading.allow (query not echoed)',
+      'to-unlisted.yaml',
+      `Redirect to https://${UNLISTED_HOST}/goldenpath-python.yaml refused: reading from this host is not allowed (backend.reading.allow or an integration must allow it)`,
+    ],
+    [
+      'a detour through a host outside the allow-list',
+      'via-unlisted.yaml',
+      `Redirect to https://${UNLISTED_HOST}/back.yaml refused: reading from this host is not allowed (backend.reading.allow or an integration must allow it)`,
+    ],
+    [
+      'more than 5 redirects',
+      'hop-0.yaml',
+      `Unable to read https://${FIXTURE_HOST}/hop-0.yaml: more than 5 redirects (the last to https://${FIXTURE_HOST}/goldenpath-python.yaml)`,
+    ],
+  ])('refuses %s with a 400 naming the refused hop, creating nothing', async (_what, file, message) => {
+    const before = names();
+    const res = await create(file, 'redirected');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: message });
     expect(names()).toEqual(before);

@@ -1,5 +1,5 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
-import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
+import { apiGuardServiceRef, BoundedUrlReader } from '@fawkes/plugin-api-guard-node';
 import {
   cheLauncherWorkspaceCreatePermission,
   cheLauncherWorkspaceDeletePermission,
@@ -83,10 +83,17 @@ export const cheLauncherPlugin = createBackendPlugin({
         const workspaces = new WorkspaceService({
           client,
           orphans,
-          devfileReader: new DevfileReader(urlReader, {
-            maxSize: config.maxDevfileSize,
-            timeoutMs: config.devfileReadTimeoutMs,
-          }),
+          devfileReader: new DevfileReader(
+            BoundedUrlReader.create(
+              { config: rootConfig, logger, urlReader },
+              {
+                maxSize: config.maxDevfileSize,
+                timeoutMs: config.devfileReadTimeoutMs,
+                requireHttps: true,
+                subject: 'The devfile',
+              },
+            ),
+          ),
           schemaValidator,
           access: new WorkspaceAccess(permissions, permissionsRegistry, config.ownerOnly),
           config,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { loadOpenApiDocument } from '../schema/openapi';
-import { fixtureUrlReaderFactory, FixtureFile, FIXTURE_HOST } from './fixtureUrlReader';
+import { FixtureFile, FIXTURE_HOST, serveDevfiles } from './devfileHost';
 
 export const KUBE_TOKEN = 'test-token';
 export const goldenDevfile = fs.readFileSync(
@@ -58,10 +58,10 @@ export async function startCheLauncher(options: {
   features?: any[];
 }) {
   const { kube } = options;
+  await serveDevfiles(options.files ?? {});
   const backend = await startTestBackend({
     features: [
       cheLauncherPlugin,
-      fixtureUrlReaderFactory(options.files ?? {}),
       mockServices.rootConfig.factory({
         data: {
           backend: { reading: { allow: [{ host: FIXTURE_HOST }, { host: 'raw.githubusercontent.com' }] } },
