@@ -61,15 +61,26 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
         team: null,
         period: { startDate: '2024-03-04', endDate: '2024-03-17' },
         metrics: {
-          // d1 (2 rows), d2, d3, d4, d11 over two weeks; previous period 4 → +25 %.
-          // Deployment days per week: 2 and 2 → median 2 → high.
-          deploymentFrequency: { value: 2.5, unit: 'deploys/week', trend: 'increasing', performance: 'high' },
-          // Cycle times [30, 120, 240, 600] minutes → lower median 120; previous 300.
-          leadTimeForChanges: { value: 2, unit: 'hours', trend: 'decreasing', performance: 'elite' },
-          // d3 of 5 deployments has incidents → 20 %; previous 1 of 4 = 25 %.
-          changeFailureRate: { value: 20, unit: 'percent', trend: 'decreasing', performance: 'low' },
+          // Grafana's window is 03-04 00:00:00 – 03-17 23:59:59, both ends inclusive, so d4
+          // (23:59:59.999) is out; d11 counts in both periods (a row in each, "any row" rule):
+          // d1, d2, d3, d11 now, p1, p2, p3, d11 before (d10 at 03-03 23:59:59.999 is in neither).
+          // Deployment days by UTC calendar day of each deployment's latest row, no instant
+          // filter: 03-04, 03-05 | 03-11, 03-17 (d4's day) → weekly median 2 → high.
+          deploymentFrequency: {
+            value: 2,
+            unit: 'deploys/week',
+            trend: 'stable',
+            performance: 'high',
+            reason: null,
+            deploymentDays: { value: 2, per: 'week' },
+          },
+          // Cycle times [120, 240, 600] minutes (pr3 shipped by d4: out) → lower median 240;
+          // previously only pr9, shipped by d10 (out) → no previous value.
+          leadTimeForChanges: { value: 4, unit: 'hours', trend: null, performance: 'elite', reason: null },
+          // d3 of 4 deployments has incidents → 25 %; previous p1 of 4 = 25 %.
+          changeFailureRate: { value: 25, unit: 'percent', trend: 'stable', performance: 'low', reason: null },
           // Recovery from d3: 210 and 1440 minutes → 210; previous 30.
-          timeToRestoreService: { value: 3.5, unit: 'hours', trend: 'increasing', performance: 'high' },
+          timeToRestoreService: { value: 3.5, unit: 'hours', trend: 'increasing', performance: 'high', reason: null },
         },
       });
     });
@@ -78,13 +89,21 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
       const res = await metrics({ project: 'alpha', benchmark: '2021' });
       expect(res.status).toBe(200);
       expect(res.body.metrics).toEqual({
-        deploymentFrequency: { value: 2.5, unit: 'deploys/week', trend: 'increasing', performance: 'high' },
-        leadTimeForChanges: { value: 2, unit: 'hours', trend: 'decreasing', performance: 'high' },
-        // 20 % is exactly the 2021 "high" edge (<= 0.20).
-        changeFailureRate: { value: 20, unit: 'percent', trend: 'decreasing', performance: 'high' },
+        // Monthly median: March's calendar days hold 4 deployment days → high (2021).
+        deploymentFrequency: {
+          value: 2,
+          unit: 'deploys/week',
+          trend: 'stable',
+          performance: 'high',
+          reason: null,
+          deploymentDays: { value: 4, per: 'month' },
+        },
+        leadTimeForChanges: { value: 4, unit: 'hours', trend: null, performance: 'high', reason: null },
+        // 25 % is 2021 "medium" (<= 0.30).
+        changeFailureRate: { value: 25, unit: 'percent', trend: 'stable', performance: 'medium', reason: null },
         // lead_time_minutes of incidents resolved in the period: [45, 60, 150] → 60, exactly
         // the "elite" edge (< 60 fails) → high; previous [30].
-        timeToRestoreService: { value: 1, unit: 'hours', trend: 'increasing', performance: 'high' },
+        timeToRestoreService: { value: 1, unit: 'hours', trend: 'increasing', performance: 'high', reason: null },
       });
     });
 
@@ -104,6 +123,8 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
         trend: 'stable',
         // weeks of 7 and 4 deployment days → lower median 4 → high, not elite.
         performance: 'high',
+        reason: null,
+        deploymentDays: { value: 4, per: 'week' },
       });
     });
 
@@ -114,8 +135,16 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
         unit: 'deploys/week',
         trend: null,
         performance: 'medium',
+        reason: null,
+        deploymentDays: { value: 1, per: 'month' },
       });
-      expect(res2023.body.metrics.changeFailureRate).toEqual({ value: 0, unit: 'percent', trend: null, performance: 'elite' });
+      expect(res2023.body.metrics.changeFailureRate).toEqual({
+        value: 0,
+        unit: 'percent',
+        trend: null,
+        performance: 'elite',
+        reason: null,
+      });
       const res2021 = await metrics({ project: 'beta', benchmark: '2021' });
       expect(res2021.body.metrics.deploymentFrequency.performance).toBe('high');
     });
@@ -154,8 +183,8 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
       expect(both2021.body.metrics.timeToRestoreService.value).toBe(2.5);
 
       const all = await metrics({});
-      // alpha 5 + beta 1 + delta 11 deployments.
-      expect(all.body.metrics.deploymentFrequency.value).toBe(8.5);
+      // alpha 4 + beta 1 + delta 11 deployments.
+      expect(all.body.metrics.deploymentFrequency.value).toBe(8);
       expect(all.body.project).toBeNull();
     });
 
@@ -177,6 +206,78 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
       const res = await metrics(query);
       expect(res.status).toBe(400);
       expect(res.body.error).toEqual(expect.any(String));
+    });
+  });
+
+  describe('GET /dora-metrics/series', () => {
+    const series = (query: Record<string, string>) =>
+      api(server).get('/api/devlake/dora-metrics/series').query(query).set(auth);
+    const bucket = (
+      start: string,
+      end: string,
+      deployments: number,
+      deploymentDays: number,
+      leadTimeForChanges: number | null,
+      changeFailureRate: number | null,
+      timeToRestoreService: number | null,
+    ) => ({ start, end, deployments, deploymentDays, leadTimeForChanges, changeFailureRate, timeToRestoreService });
+
+    it('computes weekly buckets like the dashboard charts', async () => {
+      const res = await series({ project: 'alpha', startDate: '2024-02-19', endDate: '2024-03-17', interval: 'week' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        project: 'alpha',
+        team: null,
+        period: { startDate: '2024-02-19', endDate: '2024-03-17' },
+        interval: 'week',
+        benchmark: '2023',
+        buckets: [
+          // p3, p1; i5 of p1 resolved 30 minutes after it.
+          bucket('2024-02-19', '2024-02-25', 2, 2, null, 50, 0.5),
+          // p2 and d10 (03-03 23:59:59.999 is inside the window's end, 03-17 23:59:59); pr9 via d10.
+          bucket('2024-02-26', '2024-03-03', 2, 2, 5, 0, null),
+          // d11 (latest row 03-04), d1, d2; pr1 120 and pr4 240 → lower median 120.
+          bucket('2024-03-04', '2024-03-10', 3, 2, 2, 0, null),
+          // d3 (d4 at 23:59:59.999 is past the window, but its day counts); i1 210, i2 1440 → 210.
+          bucket('2024-03-11', '2024-03-17', 1, 2, 10, 100, 3.5),
+        ],
+      });
+    });
+
+    it('computes monthly buckets (the default interval), with DECIMAL change failure rates', async () => {
+      const res = await series({ project: 'alpha', startDate: '2024-02-19', endDate: '2024-03-17' });
+      expect(res.status).toBe(200);
+      expect(res.body.interval).toBe('month');
+      expect(res.body.buckets).toEqual([
+        // 1 of 3 → 0.3333 → 33.33 %.
+        bucket('2024-02-01', '2024-02-29', 3, 3, null, 33.33, 0.5),
+        // d10, d11, d1, d2, d3; [120, 240, 300, 600] → 240 minutes.
+        bucket('2024-03-01', '2024-03-31', 5, 5, 4, 20, 3.5),
+      ]);
+    });
+
+    it('applies the same scoping and errors as /dora-metrics', async () => {
+      const viaAnnotation = await series({ project: 'shop-frontend', startDate: '2024-03-01', endDate: '2024-03-17' });
+      const direct = await series({ project: 'alpha', startDate: '2024-03-01', endDate: '2024-03-17' });
+      expect(viaAnnotation.body.buckets).toEqual(direct.body.buckets);
+      expect((await series({ project: 'nope' })).status).toBe(404);
+      expect((await series({ team: 'nobody' })).status).toBe(404);
+      const team = await series({ team: 'Platform', startDate: '2024-03-04', endDate: '2024-03-17', interval: 'week' });
+      expect(team.body.buckets.map((b: any) => b.deployments)).toEqual([2, 1]);
+      const badQueries: Array<Record<string, string>> = [
+        { interval: 'day' },
+        { startDate: '2020-01-01', endDate: '2024-01-01', interval: 'week' },
+        { startDate: '2024-03-18', endDate: '2024-03-17' },
+        { benchmark: '2022' },
+      ];
+      for (const query of badQueries) {
+        const res = await series(query);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual(expect.any(String));
+      }
+      expect((await series({ startDate: '2020-01-01', endDate: '2024-01-01', interval: 'week' })).body.error).toBe(
+        'the period must span at most 156 weeks',
+      );
     });
   });
 

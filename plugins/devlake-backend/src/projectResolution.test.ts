@@ -88,7 +88,7 @@ describe('catalog lookups of project names', () => {
     catalog.project = 'beta';
     const beta = await metrics('user:default/alice');
     expect(catalog.lookups).toHaveLength(2);
-    expect(alpha.body.metrics.deploymentFrequency.value).toBe(2.5);
+    expect(alpha.body.metrics.deploymentFrequency.value).toBe(2);
     expect(beta.body.metrics.deploymentFrequency.value).toBe(0.5);
   });
 
@@ -108,6 +108,6 @@ describe('catalog lookups of project names', () => {
     catalog.failing = false;
     const up = await metrics('user:default/alice');
     expect(up.status).toBe(200);
-    expect(up.body.metrics.deploymentFrequency.value).toBe(2.5);
+    expect(up.body.metrics.deploymentFrequency.value).toBe(2);
   });
 });

@@ -13,7 +13,8 @@ const auth = { Authorization: mockCredentials.user.header('user:default/alice') 
 
 /**
  * Edges the repository's queries must keep while they are tuned for large DevLake databases:
- * a deployment counts at its latest row even when older rows fall before the requested range,
+ * a deployment counts when any of its rows is in range and is dated by its latest row, even
+ * when older rows fall before the requested range,
  * and a PR counts when its deployment-commit belongs to another project's CI/CD scope.
  */
 /** Statements of sql/recommended-indexes.sql, the file shipped to DBAs. */
@@ -32,7 +33,9 @@ async function writeEdgeFixture(knex: Knex) {
   // d2's rows straddle the window's start: it is a deployment of the window.
   fx.deploymentCommit({ project: 'alpha', deploymentId: 'd2', finished: '2024-03-03T23:00:00Z' });
   fx.deploymentCommit({ project: 'alpha', deploymentId: 'd2', finished: '2024-03-04T01:00:00Z' });
-  // d3's latest row is past the window's end: not a deployment of the window.
+  // d3 has a row in the window and its latest past the end: Grafana runs the dashboard's
+  // HAVING $__timeFilter(max(finished_date)) as HAVING max(finished_date BETWEEN …), so any
+  // row in range makes it a deployment of the window.
   fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-17T23:00:00Z' });
   fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-18T01:00:00Z' });
   // Entirely before the queried range.
@@ -56,12 +59,14 @@ async function writeEdgeFixture(knex: Knex) {
 
 /** What the edges above must give for alpha, 2024-03-04..2024-03-17. */
 const edgeMetrics = {
-  // Window: d2 only (1 deployment in 2 weeks); previous period: d1 only.
-  deploymentFrequency: { value: 0.5, trend: 'stable' },
+  // Window: d2 and d3 (2 deployments in 2 weeks). The previous period's level is N/A (its
+  // deployment days: one in Feb, none in its two weeks of March, and a single six-month
+  // sample), so it has no value and there is no trend.
+  deploymentFrequency: { value: 1, trend: null },
   // pr1 shipped by another project's deployment-commit inside the window.
   leadTimeForChanges: { value: 3 },
-  // i1 is attributed to d2: 1 of 1 deployments failed; recovered 25 h after d2's latest row.
-  changeFailureRate: { value: 100 },
+  // i1 is attributed to d2: 1 of 2 deployments failed; recovered 25 h after d2's latest row.
+  changeFailureRate: { value: 50 },
   timeToRestoreService: { value: 25 },
 };
 

@@ -20,6 +20,21 @@ describe('DevLakeClient', () => {
     expect(calls).toEqual(['http://backstage/api/devlake/deployment-history?service=my+svc&environment=prod&limit=5']);
   });
 
+  it('asks for the series with every parameter given', async () => {
+    const calls: string[] = [];
+    const fetchApi = {
+      fetch: (async (url: string) => {
+        calls.push(url);
+        return new Response(JSON.stringify({ buckets: [] }), { status: 200 });
+      }) as typeof fetch,
+    };
+    const client = new DevLakeClient({ discoveryApi, fetchApi });
+    await expect(client.getDoraSeries({ team: 'Platform', interval: 'week', startDate: '2024-01-01' })).resolves.toEqual({
+      buckets: [],
+    });
+    expect(calls).toEqual(['http://backstage/api/devlake/dora-metrics/series?team=Platform&interval=week&startDate=2024-01-01']);
+  });
+
   it('throws the error body message with the status', async () => {
     const fetchApi = {
       fetch: (async () => new Response(JSON.stringify({ error: 'Project not found' }), { status: 404 })) as typeof fetch,

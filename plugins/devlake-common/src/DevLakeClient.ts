@@ -3,6 +3,8 @@ import {
   DeploymentHistoryResponse,
   DoraMetricsRequest,
   DoraMetricsResponse,
+  DoraSeriesRequest,
+  DoraSeriesResponse,
 } from './types';
 
 /** The part of Backstage's DiscoveryApi the client needs. */
@@ -38,6 +40,11 @@ export class DevLakeClient {
 
   getDoraMetrics(request: DoraMetricsRequest = {}): Promise<DoraMetricsResponse> {
     return this.get('/dora-metrics', { ...request });
+  }
+
+  /** Per-week or per-month DORA figures for charts. */
+  getDoraSeries(request: DoraSeriesRequest = {}): Promise<DoraSeriesResponse> {
+    return this.get('/dora-metrics/series', { ...request });
   }
 
   getDeploymentHistory(request: DeploymentHistoryRequest): Promise<DeploymentHistoryResponse> {

@@ -12,13 +12,38 @@ export type DoraTrend = 'increasing' | 'stable' | 'decreasing';
 /** Which DORA report's definitions and thresholds apply. */
 export type DoraBenchmark = '2021' | '2023';
 
+/**
+ * Why a metric has no value where DevLake's dashboard shows "N/A":
+ * - `no-deployments`: no successful production deployment in the period (or none collected);
+ * - `no-pull-requests`: no merged PR with a cycle time deployed in the period;
+ * - `no-incidents-collected`: DevLake's incidents table is empty, so failures cannot be told;
+ * - `no-incidents`: no incident (of a period's deployment, 2023; of the scope, 2021) resolved in the period;
+ * - `insufficient-data`: rows exist, but the dashboard's median has no value (too few
+ *   six-month samples for the lowest frequency level; only NULL lead times ranked low enough).
+ */
+export type DoraNoValueReason =
+  | 'no-deployments'
+  | 'no-pull-requests'
+  | 'no-incidents-collected'
+  | 'no-incidents'
+  | 'insufficient-data';
+
 export interface DoraMetric<Unit extends string> {
-  /** `null` when there is no data for the period. */
+  /** `null` where the dashboard shows N/A (see `reason`). */
   value: number | null;
   unit: Unit;
   trend: DoraTrend | null;
   /** `null` whenever `value` is `null`. */
   performance: DoraPerformance | null;
+  /** Why `value` is `null`; `null` when there is a value. */
+  reason?: DoraNoValueReason | null;
+}
+
+/** The median number of deployment days per week, month or six months that decided the level. */
+export interface DoraDeploymentDays {
+  /** `null` when the frequency has no value. */
+  value: number | null;
+  per: 'week' | 'month' | 'sixMonths';
 }
 
 /** Body of `GET /api/devlake/dora-metrics`. */
@@ -28,7 +53,10 @@ export interface DoraMetricsResponse {
   team: string | null;
   period: { startDate: string; endDate: string };
   metrics: {
-    deploymentFrequency: DoraMetric<'deploys/week'>;
+    deploymentFrequency: DoraMetric<'deploys/week'> & {
+      /** DevLake's own figure behind the level, beside the deploys/week value. */
+      deploymentDays?: DoraDeploymentDays;
+    };
     leadTimeForChanges: DoraMetric<'hours'>;
     changeFailureRate: DoraMetric<'percent'>;
     timeToRestoreService: DoraMetric<'hours'>;
@@ -42,6 +70,49 @@ export interface DoraMetricsRequest {
   startDate?: string;
   /** ISO 8601 date or date-time. Default: today (UTC). */
   endDate?: string;
+  benchmark?: DoraBenchmark;
+}
+
+/** Bucket size of `GET /dora-metrics/series`. */
+export type DoraSeriesInterval = 'week' | 'month';
+
+/** One week (Monday–Sunday, UTC) or calendar month of `GET /dora-metrics/series`. */
+export interface DoraSeriesBucket {
+  /** First day, `YYYY-MM-DD`. */
+  start: string;
+  /** Last day (inclusive), `YYYY-MM-DD`. */
+  end: string;
+  /** Successful production deployments whose latest row finished in the bucket. */
+  deployments: number;
+  /** Distinct UTC days with a deployment, within the period. */
+  deploymentDays: number;
+  /** Median lead time in hours; `null` when nothing was deployed with a PR. */
+  leadTimeForChanges: number | null;
+  /** Percent (two decimals); `null` without deployments. */
+  changeFailureRate: number | null;
+  /** Median failed deployment recovery time (2023) or time to restore (2021) in hours; `null` without incidents. */
+  timeToRestoreService: number | null;
+}
+
+/** Body of `GET /api/devlake/dora-metrics/series`. */
+export interface DoraSeriesResponse {
+  project: string | null;
+  team: string | null;
+  period: { startDate: string; endDate: string };
+  interval: DoraSeriesInterval;
+  benchmark: DoraBenchmark;
+  buckets: DoraSeriesBucket[];
+}
+
+export interface DoraSeriesRequest {
+  project?: string;
+  team?: string;
+  /** ISO 8601 date or date-time. Default: 182 days before `endDate`. */
+  startDate?: string;
+  /** ISO 8601 date or date-time. Default: today (UTC). */
+  endDate?: string;
+  /** Default `month`. */
+  interval?: DoraSeriesInterval;
   benchmark?: DoraBenchmark;
 }
 

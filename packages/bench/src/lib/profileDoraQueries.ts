@@ -48,12 +48,13 @@ export async function profileDoraQueries(
 ): Promise<string[]> {
   const knex = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 5 } });
   try {
-    const db = new ProfilingDatabase(knex, 'mysql', 600_000, 'configured');
+    const db = new ProfilingDatabase(knex, 'mysql', 600_000, 'bench MySQL');
+    // The window as Grafana passes it: whole seconds, the end day's 23:59:59 inclusive.
     const fromMs = Date.parse(`${window.startDate}T00:00:00Z`);
-    const toMs = Date.parse(`${window.endDate}T00:00:00Z`) + 24 * 60 * 60 * 1000;
+    const toMs = Date.parse(`${window.endDate}T23:59:59Z`);
     await new DoraMetricsCalculator(new DoraRepository(db)).calculate(
       { projects: [project], team: null },
-      { fromMs, toMs, startDate: window.startDate, endDate: window.endDate },
+      { fromMs, toMs },
       '2023',
     );
     return db.profiles.map(p => `${p.table} ${p.ms.toFixed(0)} ms, ${p.rows} rows, ${p.plan}`);

@@ -6,22 +6,25 @@ const dayMinutes = 24 * hour;
 
 /**
  * Deployment frequency class from median deployment days (DevLake's `>=` comparisons,
- * evaluated top-down). A null median fails its comparison, as NULL does in SQL.
+ * evaluated top-down). A null median fails its comparison, as NULL does in SQL. The lowest
+ * class also needs the dashboard's `is_collected` (non-null exactly when the six-month median
+ * is); without it the dashboard shows N/A, returned here as null.
  */
 export function deploymentFrequencyPerformance(
   medians: DeploymentDayMedians,
   report: DoraBenchmark,
-): DoraPerformance {
+): DoraPerformance | null {
   const atLeast = (value: number | null, threshold: number) => value !== null && value >= threshold;
+  const collected = medians.perSixMonths !== null;
   if (atLeast(medians.perWeek, 5)) return 'elite';
   if (report === '2021') {
     if (atLeast(medians.perMonth, 1)) return 'high';
     if (atLeast(medians.perSixMonths, 1)) return 'medium';
-    return 'low';
+    return collected ? 'low' : null;
   }
   if (atLeast(medians.perWeek, 1)) return 'high';
   if (atLeast(medians.perMonth, 1)) return 'medium';
-  return 'low';
+  return collected && medians.perMonth !== null ? 'low' : null;
 }
 
 /** Lead time class from the median in minutes (`<`). */

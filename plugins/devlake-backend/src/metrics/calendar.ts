@@ -33,12 +33,27 @@ export function calendarDays(fromMs: number, toMs: number): string[] {
   return days.reverse();
 }
 
+/** The inclusive last day of the Monday-based week starting on `monday`. */
+export function weekEnd(monday: string): string {
+  return utcDay(Date.parse(`${monday}T00:00:00Z`) + 6 * dayMs);
+}
+
+/** The last day of the month starting on `first`. */
+export function monthEnd(first: string): string {
+  const [y, m] = first.split('-').map(Number);
+  return utcDay(Date.UTC(y, m, 0));
+}
+
 export interface DeploymentDayMedians {
   /** Lower median of distinct deployment days per (Monday-based) week, empty weeks as 0. */
   perWeek: number | null;
   /** Lower median of distinct deployment days per calendar month, empty months as 0. */
   perMonth: number | null;
-  /** Upper median of six-month rolling sums sampled every 6th month from the newest. */
+  /**
+   * Upper median of six-month rolling sums sampled every 6th month from the newest (per
+   * partition). Null when no sample ranks at or above 0.5 — then the dashboard's
+   * `is_collected` is NULL too, and a level below "medium" reads N/A.
+   */
   perSixMonths: number | null;
 }
 
@@ -56,10 +71,20 @@ export function deploymentDayMedians(calendar: string[], deploymentTimes: number
     weeks.set(weekOf(day), (weeks.get(weekOf(day)) ?? 0) + hit);
     months.set(monthOf(day), (months.get(monthOf(day)) ?? 0) + hit);
   }
-  const monthly = [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
-  // SUM(...) OVER (ORDER BY month ROWS 5 PRECEDING), then keep row_number() DESC % 6 = 1.
+  const monthKeys = [...months.keys()].sort();
+  const monthly = monthKeys.map(k => months.get(k)!);
+  // SUM(...) OVER (ORDER BY month ROWS 5 PRECEDING), then keep ROW_NUMBER() % 6 = 1 where the
+  // row number runs newest first within PARTITION BY DATE_FORMAT(month, '%Y-%m') DIV 6: MySQL
+  // reads '2027-05' as the number 2027, so the partitions are the years y with the same
+  // floor(y / 6) (2022–2027, 2028–2033, …), and each partition is sampled from its own newest month.
   const rolling = monthly.map((_, i) => monthly.slice(Math.max(0, i - 5), i + 1).reduce((a, b) => a + b, 0));
-  const sampled = rolling.filter((_, i) => (rolling.length - i) % 6 === 1);
+  const partitionOf = (month: string) => Math.floor(Number(month.slice(0, 4)) / 6);
+  const sampled = rolling.filter((_, i) => {
+    const partition = partitionOf(monthKeys[i]);
+    let rowNumber = 1;
+    for (let j = i + 1; j < monthKeys.length && partitionOf(monthKeys[j]) === partition; j++) rowNumber++;
+    return rowNumber % 6 === 1;
+  });
   return {
     perWeek: lowerMedian([...weeks.values()]),
     perMonth: lowerMedian(monthly),

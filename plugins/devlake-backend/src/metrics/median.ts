@@ -2,8 +2,9 @@
  * SQL `percent_rank()` over ascending values: (rank − 1) / (n − 1), 0 when n = 1, ties
  * sharing the lowest rank. Returned in the order of the sorted input.
  */
-function rankedAscending(values: number[]): Array<{ value: number; rank: number }> {
-  const sorted = [...values].sort((a, b) => a - b);
+function rankedAscending<V extends number | null>(values: V[]): Array<{ value: V; rank: number }> {
+  // NULLs sort first in ascending order, on MySQL/MariaDB and SQLite alike, and are peers.
+  const sorted = [...values].sort((a, b) => (a === null ? (b === null ? 0 : -1) : b === null ? 1 : a - b));
   const n = sorted.length;
   let firstIndex = 0;
   return sorted.map((value, i) => {
@@ -16,10 +17,11 @@ function rankedAscending(values: number[]): Array<{ value: number; rank: number 
  * DevLake's median: the largest value whose percent_rank is ≤ 0.5 (a lower median).
  * [1,2,3,4] → 2, [1,2,3] → 2, [2,4] → 2, [5] → 5, [1,1,5,5] → 1. Empty → null.
  */
-export function lowerMedian(values: number[]): number | null {
+export function lowerMedian(values: Array<number | null>): number | null {
+  // max(value) WHERE ranks <= 0.5: NULL rows take part in the ranking, but max ignores them.
   let result: number | null = null;
   for (const { value, rank } of rankedAscending(values)) {
-    if (rank <= 0.5) result = value;
+    if (rank <= 0.5 && value !== null) result = value;
   }
   return result;
 }

@@ -88,7 +88,10 @@ describe('benchmarks (edges)', () => {
     expect(deploymentFrequencyPerformance(m(4, 1, 6), '2021')).toBe('high');
     expect(deploymentFrequencyPerformance(m(0, 0, 1), '2021')).toBe('medium');
     expect(deploymentFrequencyPerformance(m(0, 0, 0), '2021')).toBe('low');
-    expect(deploymentFrequencyPerformance(m(0, 0, null), '2021')).toBe('low');
+    // No six-month sample ranked ≥ 0.5: the dashboard's is_collected is NULL → N/A.
+    expect(deploymentFrequencyPerformance(m(0, 0, null), '2021')).toBeNull();
+    expect(deploymentFrequencyPerformance(m(0, 0, null), '2023')).toBeNull();
+    expect(deploymentFrequencyPerformance(m(0, 1, null), '2023')).toBe('medium');
   });
 
   it('lead time uses <', () => {
@@ -151,9 +154,10 @@ describe('period', () => {
       startDate: '2024-11-01',
       endDate: '2024-12-01',
       fromMs: at('2024-11-01T00:00:00Z'),
-      toMs: at('2024-12-02T00:00:00Z'),
+      // Grafana's `to` for a day: its last whole second, inclusive.
+      toMs: at('2024-12-01T23:59:59Z'),
     });
-    expect(previousPeriod(period!)).toEqual({ fromMs: at('2024-10-01T00:00:00Z'), toMs: at('2024-11-01T00:00:00Z') });
+    expect(previousPeriod(period!)).toEqual({ fromMs: at('2024-10-01T00:00:00Z'), toMs: at('2024-10-31T23:59:59Z') });
   });
 
   it.each(['2024-13-01', '2024-02-30', 'yesterday', '2024-1-1', '2024-02-30T00:00:00Z', ''])('rejects %p', value => {

@@ -12,9 +12,10 @@ import { DoraMetricsService } from '../services/DoraMetricsService';
 import { causeOf } from '../services/failureCauses';
 import {
   DeploymentHistoryQuery,
-  DoraMetricsQuery,
+  ParsedDoraMetricsQuery,
   parseDeploymentHistoryQuery,
   parseDoraMetricsQuery,
+  parseDoraSeriesQuery,
 } from './validation';
 
 /** The services behind the routes; absent while `devlake.database` is not configured. */
@@ -102,9 +103,32 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     },
     validateAgainstDocument,
     async (req, res) => {
-      const query: DoraMetricsQuery = res.locals.query;
+      const query: ParsedDoraMetricsQuery = res.locals.query;
       const body = await services().doraMetrics.getMetrics(
         { project: query.project, team: query.team, period: query.period, benchmark: query.benchmark ?? defaultBenchmark },
+        getCaller(req).credentials,
+      );
+      res.json(body);
+    },
+  );
+
+  router.get(
+    '/dora-metrics/series',
+    (req, res, next) => {
+      res.locals.query = parseDoraSeriesQuery(req.query, now());
+      next();
+    },
+    validateAgainstDocument,
+    async (req, res) => {
+      const query: ReturnType<typeof parseDoraSeriesQuery> = res.locals.query;
+      const body = await services().doraMetrics.getSeries(
+        {
+          project: query.project,
+          team: query.team,
+          period: query.period,
+          interval: query.interval,
+          benchmark: query.benchmark ?? defaultBenchmark,
+        },
         getCaller(req).credentials,
       );
       res.json(body);

@@ -1,6 +1,9 @@
 import { ValidationError } from '@fawkes/plugin-api-guard-node';
 import { z } from 'zod';
-import { Period, resolvePeriod } from '../metrics/period';
+import { DoraBenchmark, DoraSeriesInterval } from '@fawkes/plugin-devlake-common';
+import { resolvePeriod } from '../metrics/period';
+import { MAX_SERIES_BUCKETS, seriesBuckets } from '../metrics/series';
+import { DoraMetricsQuery } from '../services/DoraMetricsService';
 
 const name = (field: string) =>
   z
@@ -17,6 +20,10 @@ export const doraMetricsQuerySchema = z.object({
   startDate: z.string({ invalid_type_error: 'startDate must be a single string' }).optional(),
   endDate: z.string({ invalid_type_error: 'endDate must be a single string' }).optional(),
   benchmark: z.enum(['2021', '2023'], { message: "benchmark must be '2021' or '2023'" }).optional(),
+});
+
+export const doraSeriesQuerySchema = doraMetricsQuerySchema.extend({
+  interval: z.enum(['week', 'month'], { message: "interval must be 'week' or 'month'" }).optional(),
 });
 
 export const deploymentHistoryQuerySchema = z.object({
@@ -51,16 +58,33 @@ export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown): z
   return result.data;
 }
 
-export type DoraMetricsQuery = Omit<z.output<typeof doraMetricsQuerySchema>, 'startDate' | 'endDate'> & {
-  period: Period;
-};
+/** A parsed `GET /dora-metrics` query: the benchmark is absent when the caller gave none. */
+export type ParsedDoraMetricsQuery = Omit<DoraMetricsQuery, 'benchmark'> & { benchmark?: DoraBenchmark };
 
 /** The `GET /dora-metrics` query, with the period resolved; 400 with every problem otherwise. */
-export function parseDoraMetricsQuery(query: unknown, nowMs: number): DoraMetricsQuery {
+export function parseDoraMetricsQuery(query: unknown, nowMs: number): ParsedDoraMetricsQuery {
   const { startDate, endDate, ...rest } = parseQuery(doraMetricsQuerySchema, query);
   const { period, error } = resolvePeriod(startDate, endDate, nowMs);
   if (!period) throw new ValidationError(error!.message, [error!]);
   return { ...rest, period };
+}
+
+/** Default span of a series: about six months, like the dashboard's default range. */
+const seriesDefaultDays = 182;
+
+/** The `GET /dora-metrics/series` query; at most {@link MAX_SERIES_BUCKETS} buckets. */
+export function parseDoraSeriesQuery(
+  query: unknown,
+  nowMs: number,
+): ParsedDoraMetricsQuery & { interval: DoraSeriesInterval } {
+  const { startDate, endDate, interval = 'month', ...rest } = parseQuery(doraSeriesQuerySchema, query);
+  const { period, error } = resolvePeriod(startDate, endDate, nowMs, seriesDefaultDays);
+  if (!period) throw new ValidationError(error!.message, [error!]);
+  if (seriesBuckets(period, interval).length > MAX_SERIES_BUCKETS) {
+    const message = `the period must span at most ${MAX_SERIES_BUCKETS} ${interval}s`;
+    throw new ValidationError(message, [{ path: 'startDate', message }]);
+  }
+  return { ...rest, period, interval };
 }
 
 export type DeploymentHistoryQuery = Omit<z.output<typeof deploymentHistoryQuerySchema>, 'service'> & {

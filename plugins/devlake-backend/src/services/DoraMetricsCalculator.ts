@@ -1,147 +1,103 @@
-import { DoraBenchmark, DoraMetricsResponse } from '@fawkes/plugin-devlake-common';
-import {
-  changeFailureRatePerformance,
-  deploymentFrequencyPerformance,
-  leadTimePerformance,
-  recoveryPerformance,
-} from '../metrics/benchmarks';
-import { calendarDays, deploymentDayMedians } from '../metrics/calendar';
-import { lowerMedian } from '../metrics/median';
-import { Period, previousPeriod } from '../metrics/period';
+import { DoraBenchmark, DoraMetricsResponse, DoraSeriesBucket, DoraSeriesInterval } from '@fawkes/plugin-devlake-common';
+import { DoraRows, Figure, Window, windowDeployments, windowFigures } from '../metrics/dora';
+import { previousPeriod } from '../metrics/period';
+import { seriesBuckets, seriesFigures } from '../metrics/series';
 import { trendOf } from '../metrics/trend';
-import { DoraRepository, DoraScope, Deployment, LinkedIncident } from './DoraRepository';
+import { DoraRepository, DoraScope } from './DoraRepository';
 
-const weekMs = 7 * 24 * 60 * 60 * 1000;
+const dayMs = 24 * 60 * 60 * 1000;
+const startOfUtcDay = (ms: number) => Math.floor(ms / dayMs) * dayMs;
 
-interface Window {
-  fromMs: number;
-  toMs: number;
-}
-
-const within = (ms: number | null, w: Window) => ms !== null && ms >= w.fromMs && ms < w.toMs;
 const round = (value: number, digits: number) => {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 };
 
-interface RawValues {
-  deploymentsPerWeek: number | null;
-  leadTimeMinutes: number | null;
-  failureRatio: number | null;
-  recoveryMinutes: number | null;
-}
-
 /**
- * Computes the four DORA metrics of a scope for a period, and of the previous period of the
- * same length for the trend, from the repository's minimal rows (one query per table for
- * both periods).
+ * Reads the rows behind DevLake's DORA dashboard for a scope and computes the dashboard's
+ * figures from them (the rules are in `metrics/dora.ts` and `metrics/series.ts`). Independent
+ * queries run side by side (on MySQL each on its own pooled connection).
  */
 export class DoraMetricsCalculator {
   constructor(private readonly repository: DoraRepository) {}
 
+  /**
+   * The rows for windows covering [fromMs, toMs]: deployment rows from the UTC day of
+   * `fromMs` (the deployment-frequency calendar starts there), PRs and incidents in range
+   * (`restoredFromMs`/`restoredToMs` widen the 2021 incidents for the series' whole buckets).
+   */
+  private async rows(
+    scope: DoraScope,
+    range: Window,
+    benchmark: DoraBenchmark,
+    restored: Window = range,
+  ): Promise<DoraRows> {
+    const [deploymentRows, pullRequests, restoredIncidents, incidentsCollected, deploymentsCollected] = await Promise.all([
+      this.repository.deploymentRows(scope, startOfUtcDay(range.fromMs)),
+      this.repository.deployedPullRequests(scope, range.fromMs, range.toMs),
+      benchmark === '2021'
+        ? this.repository.restoredIncidents(scope, restored.fromMs, restored.toMs)
+        : Promise.resolve([]),
+      this.repository.hasAnyRow('incidents'),
+      this.repository.hasAnyRow('cicd_deployment_commits'),
+    ]);
+    const ids = windowDeployments(deploymentRows, range).map(d => d.id);
+    const linkedIncidents = await this.repository.incidentsOfDeployments(ids);
+    return { deploymentRows, pullRequests, linkedIncidents, restoredIncidents, incidentsCollected, deploymentsCollected };
+  }
+
+  /** The four metrics of a period, with the trend against the previous period of equal length. */
   async calculate(
     scope: DoraScope,
-    period: Period,
+    period: Window,
     benchmark: DoraBenchmark,
   ): Promise<{ metrics: DoraMetricsResponse['metrics'] }> {
-    const current: Window = { fromMs: period.fromMs, toMs: period.toMs };
-    const previous: Window = previousPeriod(period);
-    const all: Window = { fromMs: previous.fromMs, toMs: current.toMs };
-
-    // Independent queries run side by side (on MySQL each on its own pooled connection); each
-    // walks the scope's history, since DevLake indexes no date column.
-    const [deployments, pullRequests, restored] = await Promise.all([
-      this.repository.deployments(scope, all.fromMs, all.toMs),
-      this.repository.deployedPullRequests(scope, all.fromMs, all.toMs),
-      benchmark === '2021' ? this.repository.restoredIncidents(scope, all.fromMs, all.toMs) : Promise.resolve([]),
-    ]);
-    const linked = await this.repository.incidentsOfDeployments(deployments.map(d => d.id));
-
-    const values = (w: Window): RawValues => {
-      const inWindow = deployments.filter(d => within(d.finishedMs, w));
-      const finishedById = new Map(inWindow.map(d => [d.id, d.finishedMs]));
-      const weeks = (w.toMs - w.fromMs) / weekMs;
-
-      // Lead time: distinct (PR, cycle time) deployed in the window.
-      const cycles = new Map<string, number>();
-      for (const pr of pullRequests) {
-        if (within(pr.deploymentFinishedMs, w)) cycles.set(`${pr.id}\u0000${pr.cycleMinutes}`, pr.cycleMinutes);
-      }
-      const leadTimeMinutes = lowerMedian([...cycles.values()]);
-
-      const failed = new Set(linked.filter(l => finishedById.has(l.deploymentId)).map(l => l.deploymentId));
-
-      return {
-        deploymentsPerWeek: inWindow.length === 0 ? null : inWindow.length / weeks,
-        leadTimeMinutes,
-        failureRatio: inWindow.length === 0 ? null : failed.size / inWindow.length,
-        recoveryMinutes:
-          benchmark === '2021'
-            ? lowerMedian(restored.filter(r => within(r.resolvedMs, w)).map(r => r.leadTimeMinutes))
-            : lowerMedian(recoveryTimes(linked, finishedById, w)),
-      };
-    };
-
-    const now = values(current);
-    const before = values(previous);
-    const currentDeployments = deployments.filter(d => within(d.finishedMs, current));
-
+    const previous = previousPeriod(period);
+    const rows = await this.rows(scope, { fromMs: previous.fromMs, toMs: period.toMs }, benchmark);
+    const now = windowFigures(rows, period, benchmark);
+    const before = windowFigures(rows, previous, benchmark);
+    const metric = <U extends string>(
+      figure: Figure,
+      previousFigure: Figure,
+      unit: U,
+      display: (value: number) => number,
+    ) => ({
+      value: figure.value === null ? null : display(figure.value),
+      unit,
+      trend: trendOf(figure.value, previousFigure.value),
+      performance: figure.performance,
+      reason: figure.reason,
+    });
     return {
       metrics: {
         deploymentFrequency: {
-          value: now.deploymentsPerWeek === null ? null : round(now.deploymentsPerWeek, 2),
-          unit: 'deploys/week',
-          trend: trendOf(now.deploymentsPerWeek, before.deploymentsPerWeek),
-          performance:
-            now.deploymentsPerWeek === null
-              ? null
-              : deploymentFrequencyPerformance(
-                  deploymentDayMedians(calendarDays(period.fromMs, period.toMs - 1), times(currentDeployments)),
-                  benchmark,
-                ),
+          ...metric(now.deploymentFrequency, before.deploymentFrequency, 'deploys/week', v => round(v, 2)),
+          deploymentDays: now.deploymentFrequency.deploymentDays,
         },
-        leadTimeForChanges: {
-          value: now.leadTimeMinutes === null ? null : round(now.leadTimeMinutes / 60, 1),
-          unit: 'hours',
-          trend: trendOf(now.leadTimeMinutes, before.leadTimeMinutes),
-          performance: now.leadTimeMinutes === null ? null : leadTimePerformance(now.leadTimeMinutes, benchmark),
-        },
+        leadTimeForChanges: metric(now.leadTime, before.leadTime, 'hours', v => round(v / 60, 1)),
         changeFailureRate: {
-          value: now.failureRatio === null ? null : round(now.failureRatio * 100, 1),
-          unit: 'percent',
-          trend: trendOf(now.failureRatio, before.failureRatio),
-          performance: now.failureRatio === null ? null : changeFailureRatePerformance(now.failureRatio, benchmark),
+          ...metric(now.changeFailureRate, before.changeFailureRate, 'percent', v => v),
+          // The trend compares the ratios, not the rounded percentages.
+          trend: trendOf(now.changeFailureRate.ratio, before.changeFailureRate.ratio),
         },
-        timeToRestoreService: {
-          value: now.recoveryMinutes === null ? null : round(now.recoveryMinutes / 60, 1),
-          unit: 'hours',
-          trend: trendOf(now.recoveryMinutes, before.recoveryMinutes),
-          performance: now.recoveryMinutes === null ? null : recoveryPerformance(now.recoveryMinutes),
-        },
+        timeToRestoreService: metric(now.recovery, before.recovery, 'hours', v => round(v / 60, 1)),
       },
     };
   }
-}
 
-function times(deployments: Deployment[]): number[] {
-  return deployments.map(d => d.finishedMs);
-}
-
-/**
- * The 2023 failed deployment recovery time: for each incident attributed to a deployment of
- * the window and resolved in the window, whole minutes (truncated, like TIMESTAMPDIFF) from
- * the deployment's finish to the resolution.
- */
-function recoveryTimes(linked: LinkedIncident[], finishedById: Map<string, number>, w: Window): number[] {
-  const seen = new Set<string>();
-  const minutes: number[] = [];
-  for (const l of linked) {
-    const deployedMs = finishedById.get(l.deploymentId);
-    if (deployedMs === undefined || !within(l.resolvedMs, w)) continue;
-    const key = `${l.incidentId}\u0000${l.deploymentId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    minutes.push(Math.trunc((l.resolvedMs! - deployedMs) / 60_000));
+  /** Per-bucket figures for charts. */
+  async series(
+    scope: DoraScope,
+    period: Window,
+    interval: DoraSeriesInterval,
+    benchmark: DoraBenchmark,
+  ): Promise<DoraSeriesBucket[]> {
+    const buckets = seriesBuckets(period, interval);
+    const restored = {
+      fromMs: Date.parse(`${buckets[0].start}T00:00:00Z`),
+      toMs: Date.parse(`${buckets[buckets.length - 1].end}T23:59:59Z`),
+    };
+    const rows = await this.rows(scope, period, benchmark, restored);
+    return seriesFigures(rows, period, interval, benchmark);
   }
-  return minutes;
 }

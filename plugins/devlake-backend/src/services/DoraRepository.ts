@@ -8,9 +8,9 @@ export interface DoraScope {
   team: string | null;
 }
 
-export interface Deployment {
-  id: string;
-  /** max(finished_date) of the deployment's rows. */
+/** One row of a deployment (cicd_deployment_commits): its deployment id and finished_date. */
+export interface DeploymentRowTime {
+  deploymentId: string;
   finishedMs: number;
 }
 
@@ -20,15 +20,18 @@ export interface DeployedPullRequest {
   deploymentFinishedMs: number;
 }
 
+/** One project_incident_deployment_relationships row whose incident exists. */
 export interface LinkedIncident {
   incidentId: string;
   deploymentId: string;
+  projectName: string | null;
   resolvedMs: number | null;
 }
 
 export interface RestoredIncident {
   id: string;
-  leadTimeMinutes: number;
+  /** NULL in DevLake when it could not compute one; the dashboard still ranks such rows. */
+  leadTimeMinutes: number | null;
   resolvedMs: number;
 }
 
@@ -95,24 +98,21 @@ export class DoraRepository {
   }
 
   /**
-   * Successful production deployments of the scope, one per cicd_deployment_id at its latest
-   * finished_date, whose latest finished_date is in [fromMs, toMs). With a team, only rows
-   * whose commit was authored by a member count.
+   * The rows of the scope's successful production deployments that finished at or after
+   * `sinceMs` (with a team, rows whose commit a member authored), in no order. A deployment
+   * with a row at or after `sinceMs` has its latest row among them, so the max per
+   * deployment computed from these rows is exact, and so is "has a row in [from, to]" for any
+   * `from` ≥ `sinceMs`. Rows before `sinceMs` can change neither (see the README on why the
+   * dashboard's deployment window is "any row in range").
    */
-  async deployments(scope: DoraScope, fromMs: number, toMs: number): Promise<Deployment[]> {
+  async deploymentRows(scope: DoraScope, sinceMs: number): Promise<DeploymentRowTime[]> {
     const scopeIds = await this.mappedIds('cicd_scopes', scope);
     const query = this.knex('cicd_deployment_commits as cdc')
       .whereIn('cdc.cicd_scope_id', scopeIds)
       .where('cdc.result', 'SUCCESS')
       .where('cdc.environment', 'PRODUCTION')
-      // Exact, not an approximation: max(finished_date) >= from holds iff some row does, and then
-      // the rows before `from` do not change the max. It keeps the grouping to the window's
-      // deployments instead of every deployment in the scope's history.
-      .where('cdc.finished_date', '>=', toSqlTime(fromMs))
-      .groupBy('cdc.cicd_deployment_id')
-      .select('cdc.cicd_deployment_id as id')
-      .max('cdc.finished_date as finished')
-      .havingRaw('max(cdc.finished_date) >= ? and max(cdc.finished_date) < ?', [toSqlTime(fromMs), toSqlTime(toMs)]);
+      .where('cdc.finished_date', '>=', toSqlTime(sinceMs))
+      .select('cdc.cicd_deployment_id as id', 'cdc.finished_date as finished');
     if (scope.team) {
       query.whereIn(
         'cdc.commit_sha',
@@ -120,12 +120,23 @@ export class DoraRepository {
       );
     }
     const rows: Array<{ id: string; finished: unknown }> = await this.db.run(query);
-    return rows.map(r => ({ id: r.id, finishedMs: fromSqlTime(r.finished)! }));
+    const result: DeploymentRowTime[] = [];
+    for (const r of rows) {
+      const finishedMs = fromSqlTime(r.finished);
+      if (finishedMs !== null) result.push({ deploymentId: r.id, finishedMs });
+    }
+    return result;
+  }
+
+  /** Whether DevLake has collected any row of a table at all (the dashboard's `is_collected`). */
+  async hasAnyRow(table: 'incidents' | 'cicd_deployment_commits'): Promise<boolean> {
+    const rows = await this.db.run(this.knex(table).select(this.knex.raw('1 as one')).limit(1));
+    return rows.length > 0;
   }
 
   /**
    * Merged PRs of the scope's repos with a cycle time, deployed by a deployment-commit whose
-   * own finished_date is in [fromMs, toMs). With a team, PRs authored by a member.
+   * own finished_date is in [fromMs, toMs] (inclusive). With a team, PRs authored by a member.
    */
   async deployedPullRequests(scope: DoraScope, fromMs: number, toMs: number): Promise<DeployedPullRequest[]> {
     // DevLake indexes no date column, so as shipped this walks the scope's whole PR history:
@@ -141,7 +152,7 @@ export class DoraRepository {
       .whereNotNull('pr.merged_date')
       .whereNotNull('ppm.pr_cycle_time')
       .where('cdc.finished_date', '>=', toSqlTime(fromMs))
-      .where('cdc.finished_date', '<', toSqlTime(toMs))
+      .where('cdc.finished_date', '<=', toSqlTime(toMs))
       .distinct('pr.id as id', 'ppm.pr_cycle_time as cycle', 'cdc.finished_date as finished');
     if (scope.team) query.whereIn('pr.author_id', this.teamAccounts(scope.team));
     const rows: Array<{ id: string; cycle: unknown; finished: unknown }> = await this.db.run(query);
@@ -152,41 +163,61 @@ export class DoraRepository {
     }));
   }
 
-  /** Incidents attributed to the given deployments (relationship row plus an incidents row). */
+  /**
+   * The relationship rows of the given deployments whose incident exists, one per row: an
+   * incident linked to several projects (key `(id, project_name)`) comes once per project,
+   * as the dashboard's join counts it.
+   */
   async incidentsOfDeployments(deploymentIds: string[]): Promise<LinkedIncident[]> {
     const result: LinkedIncident[] = [];
     for (let i = 0; i < deploymentIds.length; i += chunkSize) {
       const chunk = deploymentIds.slice(i, i + chunkSize);
-      const rows: Array<{ id: string; deployment_id: string; resolved: unknown }> = await this.db.run(
-        this.knex('project_incident_deployment_relationships as pidr')
-          .join('incidents as i', 'i.id', 'pidr.id')
-          .whereIn('pidr.deployment_id', chunk)
-          .distinct('i.id as id', 'pidr.deployment_id as deployment_id', 'i.resolution_date as resolved'),
-      );
+      const rows: Array<{ id: string; deployment_id: string; project_name: string | null; resolved: unknown }> =
+        await this.db.run(
+          this.knex('project_incident_deployment_relationships as pidr')
+            .join('incidents as i', 'i.id', 'pidr.id')
+            .whereIn('pidr.deployment_id', chunk)
+            .select(
+              'i.id as id',
+              'pidr.deployment_id as deployment_id',
+              'pidr.project_name as project_name',
+              'i.resolution_date as resolved',
+            ),
+        );
       for (const r of rows) {
-        result.push({ incidentId: r.id, deploymentId: r.deployment_id, resolvedMs: fromSqlTime(r.resolved) });
+        result.push({
+          incidentId: r.id,
+          deploymentId: r.deployment_id,
+          projectName: r.project_name ?? null,
+          resolvedMs: fromSqlTime(r.resolved),
+        });
       }
     }
     return result;
   }
 
   /**
-   * The 2021 report's input: distinct incidents on the scope's boards (or other mapped
-   * scopes) resolved in [fromMs, toMs) with a lead time. With a team, assigned to a member.
+   * The 2021 report's input: distinct (incident, lead time) on the scope's boards (or other
+   * mapped scopes) resolved in [fromMs, toMs] (inclusive), NULL lead times included, as the
+   * dashboard ranks them. With a team, assigned to a member.
    */
   async restoredIncidents(scope: DoraScope, fromMs: number, toMs: number): Promise<RestoredIncident[]> {
     const query = this.knex('incidents as i')
       .join('project_mapping as pm', function joinMapping() {
         this.on('pm.row_id', '=', 'i.scope_id').andOn('pm.table', '=', 'i.table');
       })
-      .whereNotNull('i.lead_time_minutes')
       .where('i.resolution_date', '>=', toSqlTime(fromMs))
-      .where('i.resolution_date', '<', toSqlTime(toMs))
+      .where('i.resolution_date', '<=', toSqlTime(toMs))
       .distinct('i.id as id', 'i.lead_time_minutes as lead', 'i.resolution_date as resolved');
     if (scope.projects) query.whereIn('pm.project_name', scope.projects);
     if (scope.team) query.whereIn('i.assignee_id', this.teamAccounts(scope.team));
     const rows: Array<{ id: string; lead: unknown; resolved: unknown }> = await this.db.run(query);
-    return rows.map(r => ({ id: r.id, leadTimeMinutes: Number(r.lead), resolvedMs: fromSqlTime(r.resolved)! }));
+    return rows.map(r => ({
+      id: r.id,
+      // `cast(lead_time_minutes as signed)`: whole minutes.
+      leadTimeMinutes: r.lead === null || r.lead === undefined ? null : Math.trunc(Number(r.lead)),
+      resolvedMs: fromSqlTime(r.resolved)!,
+    }));
   }
 
   // Takes the ids, not the project: a query builder is a thenable, so an async function
