@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { KubeApiTestServer, namespaceResource } from '@fawkes/kube-api-test-server';
 import {
   checked,
@@ -134,5 +135,96 @@ describe('che-launcher: Kubernetes answers map to documented statuses', () => {
     } finally {
       await backend.stop();
     }
+  });
+});
+
+describe('che-launcher: the cause of every 502/503/504 is logged once, with the request id', () => {
+  let kube: KubeApiTestServer;
+  let backend: Awaited<ReturnType<typeof startCheLauncher>>;
+  const logger = mockServices.logger.mock();
+
+  beforeAll(async () => {
+    kube = await startKube(['judy-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
+    backend = await startCheLauncher({
+      kube,
+      files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
+      cheLauncher: { kubernetes: { type: 'url', url: kube.url, token: KUBE_TOKEN, skipTLSVerify: true, requestTimeout: 500, informer: { enabled: false } } },
+      features: [logger.factory],
+    });
+  });
+
+  afterEach(() => {
+    kube.faults.clear();
+    kube.allowAll();
+    jest.clearAllMocks();
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await kube?.stop();
+  });
+
+  const host = () => new URL(kube.url).host;
+  const linesWith = (id: string) =>
+    logger.warn.mock.calls.map(call => String(call[0])).filter(line => line.includes(id));
+  const everythingLogged = () =>
+    JSON.stringify([logger.warn.mock.calls, logger.info.mock.calls, logger.error.mock.calls]);
+
+  it.each([
+    [
+      'an RBAC denial',
+      () => kube.deny({ verb: 'list', plural: 'devworkspaces', scope: 'cluster' }),
+      503,
+      "The plugin's service account may not list devworkspaces.workspace.devfile.io at the cluster scope; grant it in the plugin's ClusterRole (see the che-launcher README)",
+      /Kubernetes list devworkspaces\.workspace\.devfile\.io on 127\.0\.0\.1:\d+ failed: 403 Forbidden: devworkspaces\.workspace\.devfile\.io is forbidden: User "system:serviceaccount:default:test-client" cannot list resource "devworkspaces" in API group "workspace\.devfile\.io" at the cluster scope$/,
+    ],
+    [
+      'an API server error',
+      () => kube.faults.set({ status: 500, message: 'etcd leader lost' }),
+      503,
+      'The Kubernetes API failed (500); try again shortly',
+      /failed: 500 InternalError: etcd leader lost$/,
+    ],
+    [
+      'a refused connection',
+      () => kube.faults.set({ refuseConnections: true }),
+      503,
+      'The Kubernetes API is unreachable; try again shortly',
+      /failed: no answer: ECONNREFUSED .*connect ECONNREFUSED/,
+    ],
+    [
+      'a timeout',
+      () => kube.faults.set({ latencyMs: 2000 }),
+      504,
+      'The Kubernetes API did not answer within 0.5s',
+      /failed: no answer: no answer within 500 ms$/,
+    ],
+  ])('for %s', async (_case, fault, status, message, cause) => {
+    fault();
+    const id = `req-${status}-${Math.random().toString(36).slice(2, 8)}`;
+    const res = await checked(backend.server)
+      .get('/api/che-launcher/workspaces')
+      .set('Authorization', user('judy'))
+      .set('X-Request-Id', id);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: message });
+    expect(res.headers['x-request-id']).toBe(id);
+    const lines = linesWith(id);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(`^GET /api/che-launcher/workspaces \\(request ${id}\\) answered ${status} '${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}': `),
+    );
+    expect(lines[0]).toContain(host());
+    expect(lines[0]).toMatch(cause);
+    expect(everythingLogged()).not.toContain(KUBE_TOKEN);
+  });
+
+  it('gives every request an id of its own when the caller sends none (or an unusable one)', async () => {
+    const res = await checked(backend.server)
+      .get('/api/che-launcher/workspaces')
+      .set('Authorization', user('judy'))
+      .set('X-Request-Id', 'bad id\twith spaces');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -113,7 +113,7 @@ export const cheLauncherPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions([cheLauncherWorkspaceCreatePermission]);
 
-        guard.mount(await createRouter({ workspaces, openApi: loadOpenApiDocument() }), {
+        guard.mount(await createRouter({ logger, workspaces, openApi: loadOpenApiDocument() }), {
           openApi: loadOpenApiDocument(),
         });
       },
