@@ -1,0 +1,12 @@
+/**
+ * For tests and benchmarks outside this package that must build DevWorkspaces exactly as
+ * che-launcher does (its labels, annotations and owner hash) and select them as it does.
+ * Not part of the plugin's API.
+ *
+ * @packageDocumentation
+ */
+export { buildDevWorkspace, startPatch } from '../services/workspace/buildDevWorkspace';
+export { LABEL_CREATING, LABEL_OWNER, MANAGED_SELECTOR } from '../services/workspace/constants';
+export { defaultEditorId, defaultEditorTemplate } from '../services/workspace/defaultEditor';
+export { ownerLabelValue, userNamespace } from '../services/workspace/names';
+export { parseDevfile } from '../services/devfile/parseDevfile';
