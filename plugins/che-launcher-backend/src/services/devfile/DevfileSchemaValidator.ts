@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { ValidationError, ValidationDetail } from '@fawkes/plugin-api-guard-node';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
@@ -8,9 +9,8 @@ import path from 'node:path';
 const MAX_DETAILS = 20;
 
 /**
- * The official Devfile JSON schemas, as shipped (per schemaVersion) in
- * `@eclipse-che/che-devworkspace-generator`. Only the JSON files are read; none of that
- * package's code is loaded.
+ * Validates devfiles against the official Devfile JSON schemas, vendored as data per
+ * schemaVersion in the package's `devfile-schemas/` folder (provenance and license there).
  */
 export class DevfileSchemaValidator {
   private readonly schemaDir: string;
@@ -20,12 +20,7 @@ export class DevfileSchemaValidator {
 
   constructor(schemaDir?: string) {
     this.schemaDir =
-      schemaDir ??
-      path.join(
-        path.dirname(require.resolve('@eclipse-che/che-devworkspace-generator/package.json')),
-        'src',
-        'devfile-schema',
-      );
+      schemaDir ?? resolvePackagePath('@fawkes/plugin-che-launcher-backend', 'devfile-schemas');
     this.supportedVersions = fs
       .readdirSync(this.schemaDir)
       .filter(entry => /^\d+\.\d+\.\d+$/.test(entry))
