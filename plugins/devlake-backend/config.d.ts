@@ -44,7 +44,7 @@ export interface Config {
     };
     /** Result cache (Backstage CacheService). */
     cache?: {
-      /** Time to live ('5m' or { minutes: 5 }). Default 5 minutes. */
+      /** Time to live ('5m' or { minutes: 5 }). Default 5 minutes; 0 caches nothing. */
       ttl?: HumanDuration | string;
       /**
        * How long a caller's catalog lookup of a `project`/`service` name (entity → DevLake

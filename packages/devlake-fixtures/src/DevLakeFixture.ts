@@ -51,6 +51,11 @@ export interface IncidentInput {
   assignee?: string;
   /** Write only the relationship row, without the incident itself. */
   orphanRelationship?: boolean;
+  /**
+   * More projects whose relationship rows link the incident to the same deployment (DevLake's
+   * key is `(id, project_name)`, so one incident can have a row per project).
+   */
+  alsoLinkedFor?: string[];
 }
 
 /**
@@ -177,11 +182,13 @@ export class DevLakeFixture {
       });
     }
     if (input.deploymentId) {
-      this.add('project_incident_deployment_relationships', {
-        id: input.id,
-        project_name: input.project,
-        deployment_id: input.deploymentId,
-      });
+      for (const project of [input.project, ...(input.alsoLinkedFor ?? [])]) {
+        this.add('project_incident_deployment_relationships', {
+          id: input.id,
+          project_name: project,
+          deployment_id: input.deploymentId,
+        });
+      }
     }
     return this;
   }

@@ -18,7 +18,8 @@ export function readPluginConfig(config: Config): DevLakePluginConfig {
     throw new Error(`devlake.benchmark must be '2021' or '2023', got '${benchmark}'`);
   }
   return {
-    cacheTtlMs: readDurationMs(config, 'devlake.cache.ttl', { default: { minutes: 5 } }),
+    // 0 turns the result cache off (ResultCache then computes every answer).
+    cacheTtlMs: readDurationMs(config, 'devlake.cache.ttl', { default: { minutes: 5 }, allowZero: true }),
     catalogTtlMs: readDurationMs(config, 'devlake.cache.catalogTtl', { default: { minutes: 1 }, allowZero: true }),
     benchmark,
   };

@@ -54,6 +54,24 @@ describe.each(databases.eachSupportedId())('caching on %s', databaseId => {
   }, 30_000);
 });
 
+describe.each(databases.eachSupportedId())('devlake.cache.ttl 0 on %s', databaseId => {
+  it('caches nothing (Keyv alone would keep the entries forever)', async () => {
+    const db = await databases.init(databaseId);
+    await createDevLakeSchema(db.knex);
+    await smallFixture().write(db.knex);
+    const { server } = await startDevLakeBackend({
+      database: { client: db.client, connection: db.connection },
+      cache: { ttl: 0 },
+    });
+    const history = () => api(server).get('/api/devlake/deployment-history').query({ service: 'alpha' }).set(auth);
+    expect((await history()).body.total).toBe(2);
+    const fx = new DevLakeFixture();
+    fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-07T10:00:00Z' });
+    await fx.write(db.knex);
+    expect((await history()).body.total).toBe(3);
+  });
+});
+
 const mySqlOnly = DevLakeTestDatabases.hasMySql() ? describe : describe.skip;
 
 mySqlOnly('database failures (MariaDB/MySQL)', () => {

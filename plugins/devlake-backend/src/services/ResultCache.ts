@@ -20,6 +20,8 @@ export class ResultCache {
   }
 
   async getOrCompute<T extends JsonValue | object>(key: string, compute: () => Promise<T>): Promise<T> {
+    // A TTL of 0 means no caching: Keyv (behind CacheService) would read 0 as "never expires".
+    if (this.ttlMs <= 0) return compute();
     try {
       const hit = await this.cache.get(key);
       if (hit !== undefined) return hit as T;
