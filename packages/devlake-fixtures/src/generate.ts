@@ -20,6 +20,16 @@ export interface GenerateDevLakeDataOptions {
   deployments?: number;
   /** Rows buffered per table before a batched insert. Default 2000. */
   batchSize?: number;
+  /**
+   * `realistic` (default): a deployment's rows within minutes, daytime UTC. `edge`: the cases
+   * where DevLake's dashboard reads unlike the obvious SQL — rows of one deployment spread
+   * over up to two days (across window edges), finishes at any time of day including
+   * 23:59:59.500 and 00:00:00.000, resolved incidents with a NULL lead time, and incidents
+   * linked to a second project (two relationship rows).
+   */
+  profile?: 'realistic' | 'edge';
+  /** Write incidents (default true); false leaves the incidents table empty. */
+  incidents?: boolean;
 }
 
 export interface GeneratedDevLakeSummary {
@@ -129,11 +139,35 @@ function pickEnvironment(roll: number): string {
 }
 const day = 24 * 60 * minute;
 
+interface PendingIncident {
+  id: string;
+  key: string;
+  version: string;
+  created: number;
+  restoreMinutes: number;
+  assignee: string;
+  nullLeadTime: boolean;
+  secondProject: string | null;
+}
+
+/** The latest deployment finished strictly before `ms` (deployments sorted by finish). */
+function latestBefore<T extends { finishedMs: number }>(sorted: T[], ms: number): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].finishedMs < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : undefined;
+}
+
 /**
  * Writes a deterministic, DevLake-shaped data set: projects with their repo / CI/CD scope /
  * board mappings, teams (account → user → team), production and non-production deployments
  * (some with several deployment-commit rows, some FAILURE), commits, merged PRs with
- * project_pr_metrics, and incidents linked to deployments. Rows are generated and written in
+ * project_pr_metrics, and incidents linked to the latest production deployment before them,
+ * as DevLake links them. Rows are generated and written in
  * batches, so it scales to millions of deployment-commit rows.
  */
 export async function generateDevLakeData(
@@ -149,6 +183,16 @@ export async function generateDevLakeData(
   const end = now.getTime();
   const start = end - days * day;
   const writer = new BatchWriter(knex, options.batchSize ?? 2000);
+  const edge = options.profile === 'edge';
+  const withIncidents = options.incidents ?? true;
+  // Edge finishes: any minute of the day, a share exactly on a day's first or last instants.
+  const edgeInstant = (dayStart: number) => {
+    const roll = random.next();
+    if (roll < 0.1) return dayStart + day - 500; // 23:59:59.500
+    if (roll < 0.2) return dayStart; // 00:00:00.000
+    if (roll < 0.25) return dayStart + day - 1000; // 23:59:59.000
+    return dayStart + random.int(0, 24 * 60 - 1) * minute + random.int(0, 59_999);
+  };
 
   // Projects deploy at different paces so that every performance class shows up.
   const paceWeights = [2.5, 1.2, 0.35, 0.08];
@@ -200,6 +244,8 @@ export async function generateDevLakeData(
     const ids = projectScopeIds(project);
     const owners = teamAccounts[p % teamCount];
     const rate = baseRate * pace(p);
+    const productionDeployments: Array<{ id: string; finishedMs: number }> = [];
+    const pendingIncidents: PendingIncident[] = [];
     for (let d = 0; d < days; d++) {
       const dayStart = start + d * day;
       const weekday = new Date(dayStart).getUTCDay();
@@ -213,15 +259,17 @@ export async function generateDevLakeData(
         const deploymentId = `github:GithubRun:1:${p}:${deployments}`;
         const environment = pickEnvironment(random.next());
         const result = random.chance(0.12) ? 'FAILURE' : 'SUCCESS';
-        const finished = dayStart + random.int(7 * 60, 19 * 60) * minute + random.int(0, 59_999);
+        const finished = edge ? edgeInstant(dayStart) : dayStart + random.int(7 * 60, 19 * 60) * minute + random.int(0, 59_999);
         const durationSec = random.int(60, 1800);
         let rowCount = 1;
         if (!random.chance(0.7)) rowCount = random.chance(0.66) ? 2 : 3;
         const version = `v1.${Math.floor(deployments / 10)}.${deployments % 10}`;
         const deployedOk = result === 'SUCCESS' && environment === 'PRODUCTION';
+        let lastRowFinished = finished;
         for (let r = 0; r < rowCount; r++) {
           const sha = random.hex(40);
-          const rowFinished = finished + r * random.int(1, 90) * 1000;
+          const rowFinished = finished + r * (edge ? random.int(1, 36 * 60) * minute : random.int(1, 90) * 1000);
+          lastRowFinished = Math.max(lastRowFinished, rowFinished);
           const rowId = `${deploymentId}:${sha.slice(0, 12)}`;
           const author = random.chance(0.08) ? botAccount : random.pick(owners);
           const message = random.pick(commitMessages);
@@ -291,30 +339,52 @@ export async function generateDevLakeData(
             pr_deployed_date: deployedOk ? toDevLakeDateTime(rowFinished) : null,
           });
         }
-        if (deployedOk && random.chance(0.12)) {
-          incidents++;
-          const incidentId = `jira:JiraIssue:1:${p}:${incidents}`;
-          const created = finished + random.int(10, 6 * 60) * minute;
-          const restoreMinutes = random.chance(0.5) ? random.int(15, 120) : random.int(120, 4 * 24 * 60);
-          const resolved = created + restoreMinutes * minute;
-          await writer.add('incidents', {
-            id: incidentId,
-            incident_key: `INC-${incidents}`,
-            title: `Incident after ${version}`,
-            status: resolved < end ? 'DONE' : 'IN_PROGRESS',
-            created_date: toDevLakeDateTime(created),
-            resolution_date: resolved < end ? toDevLakeDateTime(resolved) : null,
-            lead_time_minutes: resolved < end ? restoreMinutes : null,
-            table: 'boards',
-            scope_id: ids.boardId,
-            assignee_id: random.pick(owners),
-          });
-          await writer.add('project_incident_deployment_relationships', {
-            id: incidentId,
-            project_name: project,
-            deployment_id: deploymentId,
-          });
+        if (deployedOk) {
+          productionDeployments.push({ id: deploymentId, finishedMs: lastRowFinished });
+          if (withIncidents && random.chance(0.12)) {
+            incidents++;
+            const created = finished + random.int(10, 6 * 60) * minute;
+            const restoreMinutes = random.chance(0.5) ? random.int(15, 120) : random.int(120, 4 * 24 * 60);
+            pendingIncidents.push({
+              id: `jira:JiraIssue:1:${p}:${incidents}`,
+              key: `INC-${incidents}`,
+              version,
+              created,
+              restoreMinutes,
+              assignee: random.pick(owners),
+              nullLeadTime: edge && random.chance(0.2),
+              secondProject: edge && projectCount > 1 && random.chance(0.2) ? projects[(p + 1) % projectCount] : null,
+            });
+          }
         }
+      }
+    }
+    // Like DevLake's DORA plugin: an incident belongs to the latest production deployment of
+    // the project that finished before the incident was created (none before it: no link).
+    productionDeployments.sort((a, b) => a.finishedMs - b.finishedMs);
+    for (const incident of pendingIncidents) {
+      const resolved = incident.created + incident.restoreMinutes * minute;
+      const done = resolved < end;
+      await writer.add('incidents', {
+        id: incident.id,
+        incident_key: incident.key,
+        title: `Incident after ${incident.version}`,
+        status: done ? 'DONE' : 'IN_PROGRESS',
+        created_date: toDevLakeDateTime(incident.created),
+        resolution_date: done ? toDevLakeDateTime(resolved) : null,
+        lead_time_minutes: done && !incident.nullLeadTime ? incident.restoreMinutes : null,
+        table: 'boards',
+        scope_id: ids.boardId,
+        assignee_id: incident.assignee,
+      });
+      const cause = latestBefore(productionDeployments, incident.created);
+      if (!cause) continue;
+      for (const projectName of [project, ...(incident.secondProject ? [incident.secondProject] : [])]) {
+        await writer.add('project_incident_deployment_relationships', {
+          id: incident.id,
+          project_name: projectName,
+          deployment_id: cause.id,
+        });
       }
     }
   }
