@@ -1,26 +1,23 @@
 /* eslint-disable no-console */
-/* eslint-disable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports --
-   the seeded DevWorkspaces are built by che-launcher's own (internal) builders, so their labels
-   and annotations are exactly the plugin's */
 import { Server } from 'node:http';
 import { KubeApiTestServer, applyJsonPatch, devWorkspaceResources } from '@fawkes/kube-api-test-server';
 // The plugin's own builders, so the seeded DevWorkspaces carry exactly the labels and
 // annotations the plugin gives the ones it creates (owner hash label, managed-by, owner ref).
 import {
   buildDevWorkspace,
-  startPatch,
-} from '@fawkes/plugin-che-launcher-backend/src/services/workspace/buildDevWorkspace';
-import { userNamespace } from '@fawkes/plugin-che-launcher-backend/src/services/workspace/names';
-import { parseDevfile } from '@fawkes/plugin-che-launcher-backend/src/services/devfile/parseDevfile';
-import {
   defaultEditorId,
   defaultEditorTemplate,
-} from '@fawkes/plugin-che-launcher-backend/src/services/workspace/defaultEditor';
+  LABEL_CREATING,
+  parseDevfile,
+  startPatch,
+  userNamespace,
+} from '@fawkes/plugin-che-launcher-backend/testUtils';
 
 /**
  * The Kubernetes API test server in its own process, seeded with DevWorkspaces, so the
  * benchmark's clients and the server never share an event loop. Prints one JSON line
- * `{url, token, seeded}` when ready and serves until SIGTERM.
+ * `{url, token, seeded}` when ready and serves until SIGTERM. Answers the IPC message `stats`
+ * with `{requests, watches}`: the requests received since the start and the open watches.
  *
  * argv[2]: JSON `{ token, total, owned, owner, namespaceTemplate }`.
  */
@@ -115,6 +112,8 @@ async function main() {
       editor,
       now,
     });
+    // Complete, as the plugin's create leaves them (it drops the creating label at the end).
+    delete body.metadata.labels[LABEL_CREATING];
     // A third of them running (as the controller leaves them), the rest stopped.
     if (i % 3 === 0) {
       body = applyJsonPatch(body, startPatch(body, now) as any);
@@ -130,6 +129,9 @@ async function main() {
     kube.createObject({ ...DW, namespace }, body);
   });
 
+  process.on('message', message => {
+    if (message === 'stats') process.send!({ requests: kube.requestsReceived, watches: kube.openWatches() });
+  });
   console.log(JSON.stringify({ url: kube.url, token: options.token, seeded: owners.length, namespaces: namespaces.length }));
   const stop = () => {
     kube.stop().finally(() => process.exit(0));

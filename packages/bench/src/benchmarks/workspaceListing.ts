@@ -1,13 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { startBackendProcess } from '@fawkes/e2e-utils';
-/* eslint-disable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports --
-   the baseline uses exactly the label selector che-launcher builds (internal constants) */
-import {
-  LABEL_OWNER,
-  MANAGED_SELECTOR,
-} from '@fawkes/plugin-che-launcher-backend/src/services/workspace/constants';
-import { ownerLabelValue } from '@fawkes/plugin-che-launcher-backend/src/services/workspace/names';
-/* eslint-enable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports */
+// The baseline uses exactly the label selector che-launcher builds.
+import { LABEL_OWNER, MANAGED_SELECTOR, ownerLabelValue } from '@fawkes/plugin-che-launcher-backend/testUtils';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -16,6 +10,7 @@ import {
   ResponseContext,
 } from '@kubernetes/client-node';
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,26 +19,32 @@ import { Report } from '../lib/report';
 const KUBE_TOKEN = 'bench-kube-token';
 /** Who the guest sign-in of packages/backend makes the caller (checked against the token). */
 const GUEST = 'user:development/guest';
-const TOTAL = 2000;
 const OWNED = 50;
+
+interface KubeStats {
+  /** Requests received since the start. */
+  requests: number;
+  watches: number;
+}
 
 interface KubeChild {
   url: string;
   namespaces: number;
+  stats(): Promise<KubeStats>;
   stop(): Promise<void>;
 }
 
-/** The kube API test server, seeded, in its own process (see backends/kubeApiServer.ts). */
-async function startKubeChild(): Promise<KubeChild> {
+/** The kube API test server, seeded with `total` DevWorkspaces, in its own process (see backends/kubeApiServer.ts). */
+async function startKubeChild(total: number): Promise<KubeChild> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
       join(resolvePackagePath('@fawkes/bench'), 'src/backends/kubeApiServer.ts'),
-      JSON.stringify({ token: KUBE_TOKEN, total: TOTAL, owned: OWNED, owner: GUEST, namespaceTemplate: '{user}-workspaces' }),
+      JSON.stringify({ token: KUBE_TOKEN, total, owned: OWNED, owner: GUEST, namespaceTemplate: '{user}-workspaces' }),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let stderr = '';
   child.stderr!.on('data', chunk => {
@@ -55,13 +56,24 @@ async function startKubeChild(): Promise<KubeChild> {
     child.once('exit', code => reject(new Error(`kube test server exited with ${code}: ${stderr}`)));
   });
   const info = JSON.parse(firstLine);
-  if (info.seeded !== TOTAL) {
+  if (info.seeded !== total) {
     child.kill('SIGTERM');
-    throw new Error(`kube test server seeded ${info.seeded}, expected ${TOTAL}`);
+    throw new Error(`kube test server seeded ${info.seeded}, expected ${total}`);
   }
   return {
     url: info.url,
     namespaces: info.namespaces,
+    stats: () =>
+      new Promise<KubeStats>(resolve => {
+        // The TypeScript loader sends messages of its own on the same channel.
+        const onMessage = (message: any) => {
+          if (typeof message?.requests !== 'number') return;
+          child.off('message', onMessage);
+          resolve(message as KubeStats);
+        };
+        child.on('message', onMessage);
+        child.send('stats');
+      }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise(done => child.once('exit', done));
@@ -131,40 +143,67 @@ function keepAliveMiddleware(agent: Agent) {
   };
 }
 
-type Side = 'plugin' | 'bare' | 'bareKeepAlive';
+/** Resident set size of a process (MiB), from /proc. */
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+type Side = 'watch' | 'direct' | 'bare' | 'bareKeepAlive';
+
+interface Scenario {
+  total: number;
+  calls: number;
+  rounds: number;
+  /** Virtual users each listing every `intervalMs` for `seconds`, against each backend in turn. */
+  load?: { users: number; intervalMs: number; seconds: number };
+}
 
 /**
- * Workspace listing: 2,000 DevWorkspaces (50 the caller's) in the Kubernetes API test server,
- * which runs in its own process. The subject is `GET /api/che-launcher/workspaces` of
- * packages/backend as the signed-in guest; the baseline is the bare `@kubernetes/client-node`
- * `listClusterCustomObject` call with the plugin's label selector, made from the bench process
- * as a user would write it (client-node opens a new connection per call). Both sides are
- * driven from the bench process the same way: calls one after the other, each timed from
- * request to parsed body; the plugin is called with Node's HTTP client
- * on a keep-alive agent, without compression (as autocannon does). Rounds alternate; p50 and
- * p99 are taken over all rounds.
+ * Workspace listing: `total` DevWorkspaces (50 the caller's) in the Kubernetes API test server,
+ * which runs in its own process, and two backends (packages/backend, NODE_ENV=production) on
+ * it: `watch`, che-launcher as configured by default (reads from its DevWorkspace informer), and
+ * `direct`, the same with `cheLauncher.kubernetes.informer.enabled: false` (every list asks the
+ * API server, as before the informer). The subject is `GET /api/che-launcher/workspaces` as the
+ * signed-in guest; the baseline is the bare `@kubernetes/client-node` `listClusterCustomObject`
+ * call with the plugin's label selector, made from the bench process as a user would write it
+ * (client-node opens a new connection per call). All sides are driven from the bench process the
+ * same way: calls one after the other, each timed from request to parsed body; the backends are
+ * called with Node's HTTP client on a keep-alive agent, without compression (as autocannon does).
+ * Rounds alternate; p50 and p99 are taken over all rounds, and the median of the per-round p50s
+ * is reported beside them. The API server's request counter gives the requests per list of each
+ * side and, under `load`, the requests per minute.
  */
-export async function benchWorkspaceListing(
-  report: Report,
-  opts: { calls: number; rounds: number; nodeArgs?: string[] },
-) {
-  const kube = await startKubeChild();
-  const backend = await startBackendProcess({
-    config: [
-      {
-        apiGuard: { rateLimit: { service: { limit: 1_000_000_000 }, user: { limit: 1_000_000_000 } } },
-        cheLauncher: { kubernetes: { type: 'url', url: kube.url, token: KUBE_TOKEN, skipTLSVerify: true } },
-      },
-    ],
-    env: { NODE_ENV: 'production' },
-    nodeArgs: opts.nodeArgs,
-  }).catch(async error => {
-    await kube.stop();
-    throw error;
+async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: string[]) {
+  const { total } = scenario;
+  const kube = await startKubeChild(total);
+  const backendConfig = (informer: boolean) => ({
+    apiGuard: { rateLimit: { service: { limit: 1_000_000_000 }, user: { limit: 1_000_000_000 } } },
+    cheLauncher: {
+      kubernetes: { type: 'url', url: kube.url, token: KUBE_TOKEN, skipTLSVerify: true, informer: { enabled: informer } },
+    },
   });
+  const started = await Promise.allSettled([
+    startBackendProcess({ config: [backendConfig(true)], env: { NODE_ENV: 'production' }, nodeArgs }),
+    startBackendProcess({ config: [backendConfig(false)], env: { NODE_ENV: 'production' }, nodeArgs }),
+  ]);
+  const backends = started.flatMap(s => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(backends.map(b => b.stop()));
+    await kube.stop();
+    throw failed.reason;
+  }
+  const [watchBackend, directBackend] = backends;
   const agent = new Agent({ keepAlive: true });
   try {
-    const token = await guestToken(backend.baseUrl);
+    const tokens = { watch: await guestToken(watchBackend.baseUrl), direct: await guestToken(directBackend.baseUrl) };
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'bench', server: kube.url, skipTLSVerify: true }],
@@ -176,18 +215,20 @@ export async function benchWorkspaceListing(
     // The selector the plugin uses for a user's own workspaces (WorkspaceService.list).
     const labelSelector = `${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(GUEST)}`;
     const listRequest = { group: 'workspace.devfile.io', version: 'v1alpha2', plural: 'devworkspaces', labelSelector };
-    const url = `${backend.baseUrl}/api/che-launcher/workspaces`;
+    const urls = {
+      watch: `${watchBackend.baseUrl}/api/che-launcher/workspaces`,
+      direct: `${directBackend.baseUrl}/api/che-launcher/workspaces`,
+    };
 
-    const checkPlugin = (status: number, body: any) => {
+    const listVia = (backend: 'watch' | 'direct') => async () => {
+      const { status, body } = await getJson(urls[backend], { authorization: `Bearer ${tokens[backend]}` }, agent);
       if (status !== 200 || body.total !== OWNED || body.workspaces.some((w: any) => w.owner !== GUEST)) {
-        throw new Error(`GET /api/che-launcher/workspaces answered ${status}: ${JSON.stringify(body).slice(0, 200)}`);
+        throw new Error(`GET /api/che-launcher/workspaces (${backend}) answered ${status}: ${JSON.stringify(body).slice(0, 200)}`);
       }
     };
     const calls: Record<Side, () => Promise<void>> = {
-      plugin: async () => {
-        const { status, body } = await getJson(url, { authorization: `Bearer ${token}` }, agent);
-        checkPlugin(status, body);
-      },
+      watch: listVia('watch'),
+      direct: listVia('direct'),
       bare: async () => {
         const list = await api.listClusterCustomObject(listRequest);
         if (list.items.length !== OWNED) throw new Error(`bare list returned ${list.items.length} items`);
@@ -198,84 +239,161 @@ export async function benchWorkspaceListing(
       },
     };
 
+    // Warm up; the watch side is measured once its informer has synced (its lists reach the API server no more).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const before = await kube.stats();
+      await timeCalls(calls.watch, 20);
+      const after = await kube.stats();
+      if (after.requests === before.requests && after.watches >= 1) break;
+      if (Date.now() > deadline) throw new Error('the watch backend did not sync its informer within 60 s');
+    }
     for (const call of Object.values(calls)) await timeCalls(call, 50);
-    const samples: Record<Side, number[]> = { plugin: [], bare: [], bareKeepAlive: [] };
-    for (let round = 0; round < opts.rounds; round++) {
-      for (const side of ['bare', 'plugin', 'bareKeepAlive'] as const) {
-        samples[side].push(...(await timeCalls(calls[side], opts.calls)));
+
+    const sides: Side[] = ['bare', 'watch', 'direct', 'bareKeepAlive'];
+    const samples: Record<Side, number[]> = { watch: [], direct: [], bare: [], bareKeepAlive: [] };
+    const roundP50: Record<Side, number[]> = { watch: [], direct: [], bare: [], bareKeepAlive: [] };
+    const apiRequests: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
+    for (let round = 0; round < scenario.rounds; round++) {
+      for (const side of sides) {
+        const before = await kube.stats();
+        const latencies = await timeCalls(calls[side], scenario.calls);
+        apiRequests[side] += (await kube.stats()).requests - before.requests;
+        samples[side].push(...latencies);
+        roundP50[side].push(percentile([...latencies].sort((a, b) => a - b), 50));
       }
     }
     const p = (side: Side, q: number) => percentile([...samples[side]].sort((a, b) => a - b), q);
+    const perCall = (side: Side) => apiRequests[side] / (scenario.rounds * scenario.calls);
+    const scale = `${OWNED} of ${total.toLocaleString('en-US')} DevWorkspaces, sequential`;
     for (const q of [50, 99]) {
       report.add({
         benchmark: 'workspace listing',
-        measure: `latency p${q}, GET /workspaces vs bare client-node list (${OWNED} of ${TOTAL} DevWorkspaces, sequential)`,
-        value: p('plugin', q),
+        measure: `latency p${q}, GET /workspaces from the informer vs bare client-node list (${scale})`,
+        value: p('watch', q),
         baseline: p('bare', q),
         unit: 'ms',
-        ratio: p('plugin', q) / p('bare', q),
-        target: 'ratio ≤ 1.5',
-        pass: p('plugin', q) / p('bare', q) <= 1.5,
+        ratio: p('watch', q) / p('bare', q),
+        ...(q === 50 ? { target: 'ratio ≤ 0.5', pass: p('watch', q) / p('bare', q) <= 0.5 } : {}),
+      });
+      report.add({
+        benchmark: 'workspace listing',
+        measure: `latency p${q}, GET /workspaces listing directly (informer off, as before) vs bare list (${scale})`,
+        value: p('direct', q),
+        baseline: p('bare', q),
+        unit: 'ms',
+        ratio: p('direct', q) / p('bare', q),
       });
     }
     report.add({
       benchmark: 'workspace listing',
-      measure: 'latency p50 vs a bare list on a keep-alive agent',
-      value: p('plugin', 50),
-      baseline: p('bareKeepAlive', 50),
+      measure: `latency p50, median of the ${scenario.rounds} rounds' p50s, informer vs bare (${scale})`,
+      value: median(roundP50.watch),
+      baseline: median(roundP50.bare),
       unit: 'ms',
-      ratio: p('plugin', 50) / p('bareKeepAlive', 50),
+      ratio: median(roundP50.watch) / median(roundP50.bare),
     });
-
+    report.add({
+      benchmark: 'workspace listing',
+      measure: `API-server requests per GET /workspaces, informer vs direct (${scale})`,
+      value: perCall('watch'),
+      baseline: perCall('direct'),
+      unit: 'requests',
+      ratio: perCall('watch') / perCall('direct'),
+      target: '0 once synced',
+      pass: apiRequests.watch === 0,
+    });
     // The route's floor: the same request refused by validation after authentication, so
-    // everything but the cluster call and the answer (HTTP hop, guard, OpenAPI validation).
-    const floor = await timeCalls(
-      async () => {
-        const { status } = await getJson(`${url}?status=bogus`, { authorization: `Bearer ${token}` }, agent);
-        if (status !== 400) throw new Error(`GET /workspaces?status=bogus answered ${status}`);
-      },
-      opts.calls,
-    );
+    // everything but reading the workspaces and the answer (HTTP hop, guard, OpenAPI validation).
+    const floor = await timeCalls(async () => {
+      const { status } = await getJson(`${urls.watch}?status=bogus`, { authorization: `Bearer ${tokens.watch}` }, agent);
+      if (status !== 400) throw new Error(`GET /workspaces?status=bogus answered ${status}`);
+    }, scenario.calls);
     const floorP50 = percentile(floor.sort((a, b) => a - b), 50);
     report.add({
       benchmark: 'workspace listing',
-      measure: 'latency p50 of the route without the cluster call (400 on a bad query) vs the bare list',
+      measure: `latency p50 of the route without reading workspaces (400 on a bad query) vs the bare list (${scale})`,
       value: floorP50,
       baseline: p('bare', 50),
       unit: 'ms',
       ratio: floorP50 / p('bare', 50),
     });
+    const rss = { watch: rssMiB(watchBackend.pid), direct: rssMiB(directBackend.pid) };
+    report.add({
+      benchmark: 'workspace listing',
+      measure: `backend resident memory, informer vs direct (${total.toLocaleString('en-US')} DevWorkspaces cached)`,
+      value: rss.watch,
+      baseline: rss.direct,
+      unit: 'MiB',
+      ratio: rss.watch / rss.direct,
+    });
 
+    if (scenario.load) {
+      const { users, intervalMs, seconds } = scenario.load;
+      const perMinute: Record<'watch' | 'direct', number> = { watch: 0, direct: 0 };
+      for (const backend of ['direct', 'watch'] as const) {
+        const call = listVia(backend);
+        const before = await kube.stats();
+        const startedAt = performance.now();
+        const runs: Promise<void>[] = [];
+        // Each user lists every intervalMs, the users' first lists spread evenly over one interval.
+        for (let u = 0; u < users; u++) {
+          runs.push(
+            (async () => {
+              for (let at = (u * intervalMs) / users; at < seconds * 1000; at += intervalMs) {
+                const wait = startedAt + at - performance.now();
+                if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+                await call();
+              }
+            })(),
+          );
+        }
+        await Promise.all(runs);
+        const elapsedMinutes = (performance.now() - startedAt) / 60_000;
+        perMinute[backend] = ((await kube.stats()).requests - before.requests) / elapsedMinutes;
+      }
+      report.add({
+        benchmark: 'workspace listing',
+        measure: `API-server requests per minute, ${users} users listing every ${intervalMs / 1000} s for ${seconds} s: informer vs direct (before)`,
+        value: perMinute.watch,
+        baseline: perMinute.direct,
+        unit: 'requests/min',
+        ratio: perMinute.watch / perMinute.direct,
+      });
+    }
     report.note(
-      `workspace listing: ${TOTAL} DevWorkspaces built with che-launcher's own buildDevWorkspace (its owner-hash and ` +
-        `managed-by labels, owner annotation; a third running) in ${kube.namespaces} user namespaces, ${OWNED} ` +
-        `owned by ${GUEST} (the guest sign-in's user, checked in its token), seeded into the Kubernetes API test server ` +
-        'running in its own process (its idle-connection timeout lifted, as a real API server keeps connections). ' +
-        `Subject: GET /api/che-launcher/workspaces as that user; baseline: client-node listClusterCustomObject with the ` +
-        `same label selector from the bench process. ${opts.rounds} alternating rounds of ${opts.calls} sequential calls ` +
-        'per side, each timed from request to parsed body; the route is called without compression (as autocannon does).',
-    );
-    const overhead = p('plugin', 50) - p('bare', 50);
-    report.note(
-      `workspace listing, where the time goes: the bare list takes ${p('bare', 50).toFixed(1)} ms because the test ` +
-        `server answers from memory. The route adds ${overhead.toFixed(1)} ms at the median: its floor without the cluster ` +
-        `call (an HTTP exchange with the caller, user-token verification, rate limit, OpenAPI validation) is ` +
-        `${floorP50.toFixed(1)} ms, and the remaining ${(overhead - floorP50).toFixed(1)} ms is writing the ~20 KB answer ` +
-        'and its slower event loop: timed inside the backend in an experiment, the plugin\'s cluster call takes as long as ' +
-        'the bare call in an idle process plus GC pauses of the larger process, and `res.json` about 2 ms, most of it the ' +
-        'socket write. che-launcher\'s own code (WorkspaceService.list, mapping and sorting 50 workspaces) is a few ' +
-        'percent of the route in the `--cpu-prof` profile. Fixed in the plugin: client-node 1.x makes a new http(s) ' +
-        'agent, hence a new connection (a TLS handshake on a real cluster), for every call; the plugin reuses one ' +
-        'keep-alive agent per TLS setting (services/kubernetes/KeepAliveAgents.ts). Against a real API server, where a ' +
-        `list takes 10-50 ms, the same added ${overhead.toFixed(1)} ms would give a ratio of about ` +
-        `${(1 + overhead / 50).toFixed(2)}-${(1 + overhead / 10).toFixed(2)}. The p99 is the backend process's ` +
-        'pauses, not the route: its mean exceeded its median by several ms in the same experiment, as garbage ' +
-        'collection of a full backend\'s heap (catalog, auth, three plugins) stops calls that the small bench ' +
-        'process answers without pause; it was not profiled further.',
+      `workspace listing (${total.toLocaleString('en-US')}): ${total.toLocaleString('en-US')} DevWorkspaces built with ` +
+        "che-launcher's own buildDevWorkspace (its owner-hash and managed-by labels, owner annotation; a third running) " +
+        `in ${kube.namespaces} user namespaces, ${OWNED} owned by ${GUEST} (the guest sign-in's user, checked in its ` +
+        'token), seeded into the Kubernetes API test server running in its own process (its idle-connection timeout ' +
+        'lifted, as a real API server keeps connections). Two backends on it: one with the DevWorkspace informer (the ' +
+        'default), one with `cheLauncher.kubernetes.informer.enabled: false` (every list asks the API server, as before). ' +
+        `Baseline: client-node listClusterCustomObject with the same label selector from the bench process. ` +
+        `${scenario.rounds} alternating rounds of ${scenario.calls} sequential calls per side, each timed from request ` +
+        'to parsed body; the routes are called without compression (as autocannon does). API-server requests from the ' +
+        `test server's request counter: ${apiRequests.watch} for the informer side's ${scenario.rounds * scenario.calls} ` +
+        `lists, ${apiRequests.direct} for the direct side's. Resident memory of the two backend processes after the ` +
+        `rounds: ${rss.watch.toFixed(0)} MiB with the informer, ${rss.direct.toFixed(0)} MiB without.`,
     );
   } finally {
     agent.destroy();
-    await backend.stop();
+    await Promise.all(backends.map(b => b.stop()));
     await kube.stop();
   }
+}
+
+/**
+ * Workspace listing at 2,000 DevWorkspaces (latency, requests per list, and API-server requests
+ * per minute with 500 users listing every 10 s) and at 10,000 (latency and memory).
+ */
+export async function benchWorkspaceListing(
+  report: Report,
+  opts: { calls: number; rounds: number; nodeArgs?: string[]; load?: Scenario['load'] },
+) {
+  await benchScenario(
+    report,
+    { total: 2000, calls: opts.calls, rounds: opts.rounds, load: opts.load ?? { users: 500, intervalMs: 10_000, seconds: 30 } },
+    opts.nodeArgs,
+  );
+  await benchScenario(report, { total: 10_000, calls: opts.calls, rounds: opts.rounds }, opts.nodeArgs);
 }
