@@ -1,6 +1,7 @@
 import {
   CreateWorkspaceRequest,
   CreateWorkspaceResponse,
+  ListDevfilesResponse,
   ListWorkspacesQuery,
   ListWorkspacesResponse,
   Workspace,
@@ -41,6 +42,11 @@ export class CheLauncherClient {
 
   createWorkspace(request: CreateWorkspaceRequest): Promise<CreateWorkspaceResponse> {
     return this.call('POST', '/workspaces', request);
+  }
+
+  /** The golden-path devfile templates (`cheLauncher.devfiles`). */
+  listDevfiles(): Promise<ListDevfilesResponse> {
+    return this.call('GET', '/devfiles');
   }
 
   listWorkspaces(query: ListWorkspacesQuery = {}): Promise<ListWorkspacesResponse> {

@@ -16,14 +16,43 @@ export interface WorkspaceDevfile {
   version: string | null;
 }
 
-/** Body of `POST /workspaces`. */
-export interface CreateWorkspaceRequest {
-  /** HTTPS URL of a raw Devfile 2.2.x / 2.3.0 YAML file. */
-  devfileUrl: string;
+/** What `POST /workspaces` accepts besides the devfile source. */
+export interface CreateWorkspaceOptions {
   /** Kubernetes namespace; default from `cheLauncher.namespaceTemplate` (`{user}-workspaces`). */
   namespace?: string;
   /** Workspace (DevWorkspace) name; default: the devfile's `metadata.name` plus a random suffix. */
   name?: string;
+}
+
+/**
+ * Body of `POST /workspaces`: exactly one devfile source, `devfileUrl` (an HTTPS URL of a raw
+ * Devfile 2.2.x / 2.3.0 YAML file), `template` (the name of a `cheLauncher.devfiles` golden-path
+ * template) or `entityRef` (a catalog entity whose `eclipse.org/che-devfile` or
+ * `eclipse.org/che-devfile-url` annotation names the devfile).
+ */
+export type CreateWorkspaceRequest = CreateWorkspaceOptions &
+  (
+    | { devfileUrl: string; template?: never; entityRef?: never }
+    | { template: string; devfileUrl?: never; entityRef?: never }
+    | { entityRef: string; devfileUrl?: never; template?: never }
+  );
+
+/** A golden-path devfile template (`cheLauncher.devfiles`), as `GET /devfiles` lists it. */
+export interface DevfileTemplate {
+  /** The name `POST /workspaces {"template"}` and `eclipse.org/che-devfile` use. */
+  name: string;
+  displayName: string;
+  description: string | null;
+  /** HTTPS URL of the template's devfile. */
+  url: string;
+  tags: string[];
+  /** What a workspace from the template asks for, as configured (e.g. `{ cpu: '2', memory: '4Gi' }`). */
+  resources: Record<string, string>;
+}
+
+/** The 200 body of `GET /devfiles`. */
+export interface ListDevfilesResponse {
+  devfiles: DevfileTemplate[];
 }
 
 /** The 201 body of `POST /workspaces`. */

@@ -1,0 +1,60 @@
+import { ResponseError } from '@backstage/errors';
+import type { ErrorDetail } from '@fawkes/plugin-catalog-extensions-common';
+
+/** A failed request in words, with every validation problem the backend listed. */
+export interface RegisterErrorView {
+  status?: number;
+  title: string;
+  message: string;
+  details: ErrorDetail[];
+}
+
+function bodyOf(error: unknown): { error?: unknown; details?: unknown } | undefined {
+  const body = (error as { body?: unknown })?.body;
+  if (body && typeof body === 'object' && !(error instanceof ResponseError)) return body as any;
+  if (error instanceof ResponseError) {
+    const json = error.message.indexOf('{');
+    if (json >= 0) {
+      try {
+        return JSON.parse(error.message.slice(json));
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof ResponseError) return error.response.status;
+  const status = (error as { status?: unknown })?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'The target does not validate',
+  403: 'Not allowed to register locations',
+  404: 'Not found',
+  409: 'Already registered',
+  413: 'The file is too large',
+  429: 'Too many requests',
+  502: 'The target could not be read',
+  503: 'The catalog is unavailable',
+  504: 'Reading the target took too long',
+};
+
+export function describeRegisterError(error: unknown): RegisterErrorView {
+  const status = statusOf(error);
+  const body = bodyOf(error);
+  const message =
+    typeof body?.error === 'string' ? body.error : error instanceof Error ? error.message : String(error);
+  const details = Array.isArray(body?.details)
+    ? (body!.details as ErrorDetail[]).filter(d => d && typeof d.message === 'string')
+    : [];
+  return {
+    status,
+    title: (status && TITLES[status]) || 'The request failed',
+    message,
+    details,
+  };
+}

@@ -1,0 +1,131 @@
+import type {
+  CreateWorkspaceRequest,
+  CreateWorkspaceResponse,
+  DevfileTemplate,
+  ListDevfilesResponse,
+  ListWorkspacesResponse,
+  Workspace,
+} from '@fawkes/plugin-che-launcher-common';
+import { CheLauncherApiError } from '@fawkes/plugin-che-launcher-common';
+import type { CheLauncherApi } from '../api/CheLauncherApi';
+import type { WorkspaceView } from '../components/workspaceStatus';
+
+/**
+ * An in-memory che-launcher for component tests: workspaces move one state per read
+ * (Starting → Running, Stopping → Stopped), like a controller catching up, and a queued
+ * error answers the next call of that method.
+ */
+export class FakeCheLauncherApi implements CheLauncherApi {
+  workspaces: WorkspaceView[] = [];
+  templates: DevfileTemplate[] = [];
+  calls: { method: string; args: unknown[] }[] = [];
+  /** Reads a Starting workspace needs before it runs. */
+  readsToRun = 1;
+  private readonly errors = new Map<string, unknown>();
+  private readonly reads = new Map<string, number>();
+  /** createPolicy peruser: the create answers this existing workspace instead. */
+  reuse?: string;
+
+  failNext(method: keyof CheLauncherApi, status: number, message: string) {
+    this.errors.set(method, new CheLauncherApiError(status, message));
+  }
+
+  private enter(method: string, args: unknown[]) {
+    this.calls.push({ method, args });
+    const error = this.errors.get(method);
+    if (error) {
+      this.errors.delete(method);
+      throw error;
+    }
+  }
+
+  private advance() {
+    for (const w of this.workspaces) {
+      const n = (this.reads.get(w.workspaceId) ?? 0) + 1;
+      this.reads.set(w.workspaceId, n);
+      if (w.status === 'Starting' && n >= this.readsToRun) {
+        w.status = 'Running';
+        w.phase = 'Running';
+        w.ideUrl = `https://che.example/${w.namespace}/${w.name}/3100/`;
+      } else if (w.status === 'Stopping') {
+        w.status = 'Stopped';
+        w.phase = 'Stopped';
+      }
+    }
+  }
+
+  private find(id: string): WorkspaceView {
+    const w = this.workspaces.find(x => x.workspaceId === id);
+    if (!w) throw new CheLauncherApiError(404, 'Workspace not found');
+    return w;
+  }
+
+  add(partial: Partial<WorkspaceView> & { name: string }): WorkspaceView {
+    const now = new Date().toISOString();
+    const w: WorkspaceView = {
+      workspaceId: `jane-workspaces.${partial.name}`,
+      status: 'Stopped',
+      ideUrl: null,
+      devfile: { name: 'python', version: '1.0.0' },
+      createdAt: now,
+      lastUsed: now,
+      phase: 'Stopped',
+      namespace: 'jane-workspaces',
+      owner: 'user:default/jane',
+      ...partial,
+    };
+    this.workspaces.push(w);
+    return w;
+  }
+
+  async listDevfiles(): Promise<ListDevfilesResponse> {
+    this.enter('listDevfiles', []);
+    return { devfiles: this.templates };
+  }
+
+  async listWorkspaces(): Promise<ListWorkspacesResponse> {
+    this.enter('listWorkspaces', []);
+    this.advance();
+    const workspaces = this.workspaces.map(w => ({ ...w }));
+    return { workspaces: workspaces as Workspace[], total: workspaces.length };
+  }
+
+  async getWorkspace(id: string): Promise<Workspace> {
+    this.enter('getWorkspace', [id]);
+    return { ...this.find(id) };
+  }
+
+  async createWorkspace(request: CreateWorkspaceRequest): Promise<CreateWorkspaceResponse> {
+    this.enter('createWorkspace', [request]);
+    if (this.reuse) return { ...this.find(this.reuse) };
+    const w = this.add({
+      name: request.name ?? `ws-${this.workspaces.length + 1}`,
+      status: 'Starting',
+      phase: 'Starting',
+      entityRef: request.entityRef ?? null,
+    });
+    this.reads.set(w.workspaceId, -1);
+    return { ...w };
+  }
+
+  async startWorkspace(id: string): Promise<Workspace> {
+    this.enter('startWorkspace', [id]);
+    const w = this.find(id);
+    Object.assign(w, { status: 'Starting', phase: 'Starting', statusMessage: null });
+    this.reads.set(id, -1);
+    return { ...w };
+  }
+
+  async stopWorkspace(id: string): Promise<Workspace> {
+    this.enter('stopWorkspace', [id]);
+    const w = this.find(id);
+    Object.assign(w, { status: 'Stopping', phase: 'Stopping' });
+    return { ...w };
+  }
+
+  async deleteWorkspace(id: string): Promise<void> {
+    this.enter('deleteWorkspace', [id]);
+    this.find(id);
+    this.workspaces = this.workspaces.filter(w => w.workspaceId !== id);
+  }
+}

@@ -1,0 +1,93 @@
+import { Button, ButtonLink, Dialog, DialogBody, DialogFooter, DialogHeader, Flex, Text } from '@backstage/ui';
+import { useState } from 'react';
+import { shownStatus, WorkspaceView } from './workspaceStatus';
+
+export type WorkspaceAction = 'start' | 'stop' | 'delete';
+
+/** Open IDE / Start / Stop / Delete for one workspace, as its state allows. */
+export function WorkspaceActions(props: {
+  workspace: WorkspaceView;
+  pending?: WorkspaceAction;
+  onAction: (action: WorkspaceAction) => void;
+}) {
+  const { workspace } = props;
+  const status = shownStatus(workspace);
+  const [confirming, setConfirming] = useState(false);
+  const busy = props.pending !== undefined;
+  return (
+    <Flex gap="2" align="center" style={{ flexWrap: 'wrap' }}>
+      {status === 'Running' && workspace.ideUrl && (
+        <ButtonLink
+          size="small"
+          variant="primary"
+          href={workspace.ideUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          aria-label={`Open IDE of ${workspace.name}`}
+          data-testid="open-ide"
+        >
+          Open IDE
+        </ButtonLink>
+      )}
+      {(status === 'Stopped' || status === 'Failed') && (
+        <Button
+          size="small"
+          variant="secondary"
+          isPending={props.pending === 'start'}
+          isDisabled={busy}
+          aria-label={`Start ${workspace.name}`}
+          onPress={() => props.onAction('start')}
+        >
+          Start
+        </Button>
+      )}
+      {(status === 'Running' || status === 'Starting') && (
+        <Button
+          size="small"
+          variant="secondary"
+          isPending={props.pending === 'stop'}
+          isDisabled={busy}
+          aria-label={`Stop ${workspace.name}`}
+          onPress={() => props.onAction('stop')}
+        >
+          Stop
+        </Button>
+      )}
+      <Button
+        size="small"
+        variant="tertiary"
+        destructive
+        isPending={props.pending === 'delete'}
+        isDisabled={busy}
+        aria-label={`Delete ${workspace.name}`}
+        onPress={() => setConfirming(true)}
+      >
+        Delete
+      </Button>
+      <Dialog isOpen={confirming} onOpenChange={setConfirming} data-testid="confirm-delete">
+        <DialogHeader>Delete workspace?</DialogHeader>
+        <DialogBody>
+          <Text>
+            Delete <strong>{workspace.name}</strong>? Its storage and any uncommitted changes are
+            removed with it; this cannot be undone.
+          </Text>
+        </DialogBody>
+        <DialogFooter>
+          <Button variant="secondary" slot="close">
+            Cancel
+          </Button>
+          <Button
+            variant="primary"
+            destructive
+            onPress={() => {
+              setConfirming(false);
+              props.onAction('delete');
+            }}
+          >
+            Delete
+          </Button>
+        </DialogFooter>
+      </Dialog>
+    </Flex>
+  );
+}
