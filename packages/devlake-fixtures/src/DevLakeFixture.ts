@@ -24,6 +24,28 @@ export interface DeploymentCommitInput {
   durationSec?: number | null;
   /** Overrides the CI/CD scope (defaults to the project's). */
   cicdScopeId?: string;
+  /** cicd_deployment_commits.display_title / url. */
+  displayTitle?: string;
+  url?: string;
+}
+
+/** A cicd_deployments row (DevLake writes one per deployment). */
+export interface DeploymentInput {
+  project: string;
+  deploymentId: string;
+  name?: string;
+  displayTitle?: string;
+  url?: string;
+}
+
+/** A cicd_releases row: a published release (tag) of a commit. */
+export interface ReleaseInput {
+  project: string;
+  id: string;
+  commitSha: string;
+  tagName: string;
+  publishedAt: Instant;
+  url?: string;
 }
 
 export interface PullRequestInput {
@@ -111,8 +133,8 @@ export class DevLakeFixture {
       cicd_scope_id: input.cicdScopeId ?? ids.cicdScopeId,
       cicd_deployment_id: input.deploymentId,
       name: input.name ?? `deploy ${input.deploymentId}`,
-      display_title: input.name ?? '',
-      url: null,
+      display_title: input.displayTitle ?? input.name ?? '',
+      url: input.url ?? null,
       result: input.result ?? 'SUCCESS',
       status: 'DONE',
       original_status: 'completed',
@@ -140,6 +162,32 @@ export class DevLakeFixture {
       });
     }
     return id;
+  }
+
+  deployment(input: DeploymentInput): this {
+    this.add('cicd_deployments', {
+      id: input.deploymentId,
+      cicd_scope_id: projectScopeIds(input.project).cicdScopeId,
+      name: input.name ?? null,
+      display_title: input.displayTitle ?? null,
+      url: input.url ?? null,
+    });
+    return this;
+  }
+
+  release(input: ReleaseInput): this {
+    const ids = projectScopeIds(input.project);
+    this.add('cicd_releases', {
+      id: input.id,
+      published_at: toDevLakeDateTime(input.publishedAt),
+      cicd_scope_id: ids.cicdScopeId,
+      name: input.tagName,
+      tag_name: input.tagName,
+      url: input.url ?? null,
+      repo_id: ids.repoId,
+      commit_sha: input.commitSha,
+    });
+    return this;
   }
 
   pullRequest(input: PullRequestInput): this {

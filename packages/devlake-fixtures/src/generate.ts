@@ -266,10 +266,12 @@ export async function generateDevLakeData(
         const version = `v1.${Math.floor(deployments / 10)}.${deployments % 10}`;
         const deployedOk = result === 'SUCCESS' && environment === 'PRODUCTION';
         let lastRowFinished = finished;
+        let lastSha = '';
         for (let r = 0; r < rowCount; r++) {
           const sha = random.hex(40);
           const rowFinished = finished + r * (edge ? random.int(1, 36 * 60) * minute : random.int(1, 90) * 1000);
           lastRowFinished = Math.max(lastRowFinished, rowFinished);
+          lastSha = sha;
           const rowId = `${deploymentId}:${sha.slice(0, 12)}`;
           const author = random.chance(0.08) ? botAccount : random.pick(owners);
           const message = random.pick(commitMessages);
@@ -337,6 +339,34 @@ export async function generateDevLakeData(
             pr_created_date: toDevLakeDateTime(authored + minute),
             pr_merged_date: toDevLakeDateTime(merged),
             pr_deployed_date: deployedOk ? toDevLakeDateTime(rowFinished) : null,
+          });
+        }
+        // DevLake's cicd_deployments row (derived from the deployment's commits) and, for every
+        // tenth production deployment, a published release (tag) of its last commit.
+        await writer.add('cicd_deployments', {
+          id: deploymentId,
+          cicd_scope_id: ids.cicdScopeId,
+          name: `deploy-${environment.toLowerCase()} #${deployments}`,
+          display_title: `Deploy ${version} to ${environment.toLowerCase()}`,
+          url: `${ids.repoUrl}/actions/runs/${deployments}`,
+          result,
+          status: 'DONE',
+          environment,
+          started_date: toDevLakeDateTime(finished - durationSec * 1000),
+          finished_date: toDevLakeDateTime(lastRowFinished),
+          duration_sec: Math.round((lastRowFinished - finished) / 1000) + durationSec,
+        });
+        if (deployedOk && deployments % 10 === 0) {
+          await writer.add('cicd_releases', {
+            id: `github:GithubRelease:1:${p}:${deployments}`,
+            published_at: toDevLakeDateTime(lastRowFinished),
+            cicd_scope_id: ids.cicdScopeId,
+            name: `Release ${version}`,
+            display_title: `Release ${version}`,
+            url: `${ids.repoUrl}/releases/tag/${version}`,
+            tag_name: version,
+            repo_id: ids.repoId,
+            commit_sha: lastSha,
           });
         }
         if (deployedOk) {

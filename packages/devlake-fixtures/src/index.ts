@@ -11,7 +11,7 @@ export type { GenerateDevLakeDataOptions, GeneratedDevLakeSummary } from './gene
 export { createDemoDevLakeDatabase } from './demo';
 export type { DemoDevLakeDatabase } from './demo';
 export { DevLakeFixture } from './DevLakeFixture';
-export type { DeploymentCommitInput, IncidentInput, PullRequestInput } from './DevLakeFixture';
+export type { DeploymentCommitInput, DeploymentInput, IncidentInput, PullRequestInput, ReleaseInput } from './DevLakeFixture';
 export {
   insertBatched,
   insertRows,

@@ -15,6 +15,8 @@ export const DEVLAKE_TABLES = [
   'repos',
   'boards',
   'cicd_deployment_commits',
+  'cicd_deployments',
+  'cicd_releases',
   'commits',
   'accounts',
   'users',
@@ -144,6 +146,46 @@ const definitions: Record<DevLakeTable, (knex: Knex, t: Knex.CreateTableBuilder)
     t.string('prev_success_deployment_commit_id', 255);
     t.string('subtask_name', 255);
     t.primary(['id', 'commit_sha']);
+    commonColumns(knex, t);
+  },
+  cicd_deployments(knex, t) {
+    const c = columns(knex, t);
+    t.string('id', 255).primary();
+    t.string('cicd_scope_id', 255).index();
+    c.longtext('name');
+    c.longtext('display_title');
+    c.longtext('url');
+    t.string('result', 100);
+    t.string('status', 100);
+    t.string('original_status', 100);
+    t.string('original_result', 100);
+    t.string('environment', 255);
+    t.string('original_environment', 255);
+    c.datetime3('created_date');
+    c.datetime3('queued_date');
+    c.datetime3('started_date');
+    c.datetime3('finished_date');
+    c.double('duration_sec');
+    c.double('queued_duration_sec');
+    t.string('subtask_name', 255);
+    commonColumns(knex, t);
+  },
+  cicd_releases(knex, t) {
+    const c = columns(knex, t);
+    t.string('id', 255).primary();
+    c.datetime3('published_at');
+    t.string('cicd_scope_id', 255).index();
+    t.string('name', 255);
+    t.string('display_title', 255);
+    c.longtext('description');
+    c.longtext('url');
+    t.boolean('is_draft');
+    t.boolean('is_latest');
+    t.boolean('is_prerelease');
+    t.string('author_id', 255);
+    t.string('repo_id', 255);
+    c.longtext('tag_name');
+    t.string('commit_sha', 255).unique();
     commonColumns(knex, t);
   },
   commits(knex, t) {

@@ -295,6 +295,9 @@ describe.each(databases.eachSupportedId())('devlake plugin on %s', databaseId =>
       ]);
       expect(res.body.deployments.find((d: any) => d.id === 'd1')).toEqual({
         id: 'd1',
+        // No cicd_deployments row: the row's own name.
+        title: 'deploy d1',
+        url: null,
         version: 'v1.2.3',
         environment: 'prod',
         status: 'SUCCESS',

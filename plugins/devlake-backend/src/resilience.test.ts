@@ -128,7 +128,7 @@ mySqlOnly('database failures (MariaDB/MySQL)', () => {
     } finally {
       await proxy.stop();
     }
-  });
+  }, 60_000);
 
   it('answers 503 when the database refuses connections from the start', async () => {
     const proxy = new TcpProxy('127.0.0.1', 1);

@@ -51,6 +51,7 @@ export class DevLakeClient {
     return this.get('/deployment-history', {
       service: request.service,
       environment: request.environment,
+      status: request.status,
       limit: request.limit === undefined ? undefined : String(request.limit),
     });
   }

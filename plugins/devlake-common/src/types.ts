@@ -119,20 +119,32 @@ export interface DoraSeriesRequest {
 /** The API's environment names; DevLake's are PRODUCTION, STAGING, TESTING and DEVELOPMENT. */
 export type DeploymentEnvironment = 'dev' | 'staging' | 'prod';
 
+/** DevLake's deployment results (cicd_deployment_commits.result). */
+export type DeploymentStatus = 'SUCCESS' | 'FAILURE';
+
 export interface Deployment {
   /** DevLake's cicd_deployment_id. */
   id: string;
-  /** The deployment's ref_name (branch or tag), or null. */
+  /** DevLake's title: cicd_deployments.display_title or name, else the row's; null when DevLake has none. */
+  title?: string | null;
+  /** Link to the run in the CI/CD tool: cicd_deployments.url, else the row's url; null when DevLake has none. */
+  url?: string | null;
+  /** The tag of a published release of the deployed commit (cicd_releases), else the row's ref_name (branch or tag), or null. */
   version: string | null;
   /** prod, staging or dev; another DevLake environment is returned lower-cased; null when empty. */
   environment: string | null;
   /** DevLake's result: SUCCESS or FAILURE (null when DevLake has none). */
   status: string | null;
+  /** Earliest start of the deployment's rows. */
   startTime: string | null;
+  /** Latest finish of the deployment's rows. */
   endTime: string | null;
-  /** Seconds. */
+  /** Seconds from `startTime` to `endTime` (the row's duration_sec when DevLake has no start). */
   duration: number | null;
-  /** DevLake records no trigger; always null. */
+  /**
+   * DevLake's domain layer records no trigger or creator of a deployment (cicd_deployments,
+   * cicd_pipelines and cicd_deployment_commits have no such column): always null.
+   */
   triggeredBy: string | null;
   commit: {
     sha: string;
@@ -153,6 +165,8 @@ export interface DeploymentHistoryResponse {
 export interface DeploymentHistoryRequest {
   service: string;
   environment?: DeploymentEnvironment;
+  /** Only deployments whose (latest) rows have this result. */
+  status?: DeploymentStatus;
   /** 1–100, default 20. */
   limit?: number;
 }

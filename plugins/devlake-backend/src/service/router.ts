@@ -145,7 +145,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     async (req, res) => {
       const query: DeploymentHistoryQuery = res.locals.query;
       const body = await services().deploymentHistory.getHistory(
-        { service: query.service, environment: query.environment, limit: query.limit ?? 20 },
+        { service: query.service, environment: query.environment, status: query.status, limit: query.limit ?? 20 },
         getCaller(req).credentials,
       );
       res.json(body);

@@ -31,6 +31,7 @@ export const deploymentHistoryQuerySchema = z.object({
   environment: z
     .enum(['dev', 'staging', 'prod'], { message: "environment must be one of 'dev', 'staging', 'prod'" })
     .optional(),
+  status: z.enum(['SUCCESS', 'FAILURE'], { message: "status must be 'SUCCESS' or 'FAILURE'" }).optional(),
   limit: z
     .string({ invalid_type_error: 'limit must be a single integer' })
     .regex(/^\d+$/, 'limit must be an integer between 1 and 100')

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { DeploymentEnvironment, DeploymentHistoryResponse } from '@fawkes/plugin-devlake-common';
+import { DeploymentEnvironment, DeploymentHistoryResponse, DeploymentStatus } from '@fawkes/plugin-devlake-common';
 import { DoraRepository } from './DoraRepository';
 import { ProjectResolver } from './ProjectResolver';
 import { ResultCache } from './ResultCache';
@@ -31,27 +31,33 @@ export class DeploymentHistoryService {
   ) {}
 
   async getHistory(
-    query: { service: string; environment?: DeploymentEnvironment; limit: number },
+    query: { service: string; environment?: DeploymentEnvironment; status?: DeploymentStatus; limit: number },
     credentials: BackstageCredentials,
   ): Promise<DeploymentHistoryResponse> {
     const project = await this.resolver.resolve(query.service, credentials);
-    const environments = query.environment ? ENVIRONMENTS[query.environment] : null;
+    const filter = {
+      environments: query.environment ? ENVIRONMENTS[query.environment] : null,
+      results: query.status ? [query.status] : null,
+    };
     const key = ResultCache.key('deployment-history', {
       project,
       environment: query.environment ?? null,
+      status: query.status ?? null,
       limit: query.limit,
     });
     const body = await this.cache.getOrCompute(key, async () => {
       if (!(await this.repository.projectExists(project))) {
         throw new NotFoundError(`Service '${query.service}' not found in DevLake`);
       }
-      const total = await this.repository.countDeployments(project, environments);
-      const rows = await this.repository.latestDeployments(project, environments, query.limit);
+      const total = await this.repository.countDeployments(project, filter);
+      const rows = await this.repository.latestDeployments(project, filter, query.limit);
       return {
         total,
         deployments: rows.map(row => ({
           id: row.deploymentId,
-          version: row.refName,
+          title: row.title,
+          url: row.url,
+          version: row.version,
           environment: apiEnvironment(row.environment),
           status: row.result,
           startTime: toIso(row.startedMs),

@@ -35,9 +35,18 @@ export interface RestoredIncident {
   resolvedMs: number;
 }
 
+/** Which deployments the history lists: DevLake environments and results (null = all). */
+export interface HistoryFilter {
+  environments: string[] | null;
+  results: string[] | null;
+}
+
 export interface DeploymentRow {
   deploymentId: string;
-  refName: string | null;
+  title: string | null;
+  url: string | null;
+  /** A release tag of the deployed commit, else the row's ref_name. */
+  version: string | null;
   environment: string | null;
   result: string | null;
   startedMs: number | null;
@@ -222,9 +231,10 @@ export class DoraRepository {
 
   // Takes the ids, not the project: a query builder is a thenable, so an async function
   // returning one would run it.
-  private historyBase(scopeIds: string[], environments: string[] | null): Knex.QueryBuilder {
+  private historyBase(scopeIds: string[], filter: HistoryFilter): Knex.QueryBuilder {
     const query = this.knex('cicd_deployment_commits as cdc').whereIn('cdc.cicd_scope_id', scopeIds);
-    if (environments) query.whereIn('cdc.environment', environments);
+    if (filter.environments) query.whereIn('cdc.environment', filter.environments);
+    if (filter.results) query.whereIn('cdc.result', filter.results);
     return query;
   }
 
@@ -232,21 +242,43 @@ export class DoraRepository {
     return this.mappedIds('cicd_scopes', { projects: [project], team: null });
   }
 
-  /** Number of distinct deployments of a project (optionally in some environments). */
-  async countDeployments(project: string, environments: string[] | null): Promise<number> {
+  private readonly tablePresence = new Map<string, Promise<boolean>>();
+
+  /**
+   * Whether DevLake's database has a table (cicd_deployments and cicd_releases are read where
+   * present; older or hand-made DevLake-shaped databases may lack them). Asked once.
+   */
+  private hasTable(table: string): Promise<boolean> {
+    let presence = this.tablePresence.get(table);
+    if (!presence) {
+      presence = this.knex.schema.hasTable(table).catch(error => {
+        this.tablePresence.delete(table);
+        throw error;
+      });
+      this.tablePresence.set(table, presence);
+    }
+    return presence;
+  }
+
+  /** Number of distinct deployments of a project (optionally in some environments / with some results). */
+  async countDeployments(project: string, filter: HistoryFilter): Promise<number> {
     const rows: Array<{ n: unknown }> = await this.db.run(
-      this.historyBase(await this.projectScopeIds(project), environments).countDistinct({ n: 'cdc.cicd_deployment_id' }),
+      this.historyBase(await this.projectScopeIds(project), filter).countDistinct({ n: 'cdc.cicd_deployment_id' }),
     );
     return Number(rows[0]?.n ?? 0);
   }
 
   /**
-   * The newest `limit` deployments of a project, each as its row with the latest
-   * finished_date (ties: the smallest row id), with the commit's decoded message and author.
+   * The newest `limit` deployments of a project (by their latest finished_date). Each is
+   * described by its row with the latest finished_date (ties: the smallest row id) — its
+   * commit, result and environment — and spans the earliest start to the latest finish of
+   * all its rows. Title and link come from DevLake's cicd_deployments row where there is one
+   * (else the row's own), the version from a published release (cicd_releases) of the
+   * commit where there is one (else the row's ref_name).
    */
-  async latestDeployments(project: string, environments: string[] | null, limit: number): Promise<DeploymentRow[]> {
+  async latestDeployments(project: string, filter: HistoryFilter, limit: number): Promise<DeploymentRow[]> {
     const scopeIds = await this.projectScopeIds(project);
-    const base = () => this.historyBase(scopeIds, environments);
+    const base = () => this.historyBase(scopeIds, filter);
     const newest: Array<{ id: string; finished: unknown }> = await this.db.run(
       base()
         .groupBy('cdc.cicd_deployment_id')
@@ -256,16 +288,17 @@ export class DoraRepository {
         .limit(limit),
     );
     if (newest.length === 0) return [];
+    const ids = newest.map(n => n.id);
     const rows: any[] = await this.db.run(
       base()
         .leftJoin('commits as c', 'c.sha', 'cdc.commit_sha')
-        .whereIn(
-          'cdc.cicd_deployment_id',
-          newest.map(n => n.id),
-        )
+        .whereIn('cdc.cicd_deployment_id', ids)
         .select(
           'cdc.id as row_id',
           'cdc.cicd_deployment_id as deployment_id',
+          'cdc.name as name',
+          'cdc.display_title as display_title',
+          'cdc.url as url',
           'cdc.ref_name as ref_name',
           'cdc.environment as environment',
           'cdc.result as result',
@@ -279,6 +312,7 @@ export class DoraRepository {
         ),
     );
     const best = new Map<string, any>();
+    const span = new Map<string, { startedMs: number | null; finishedMs: number | null }>();
     for (const row of rows) {
       const current = best.get(row.deployment_id);
       const finished = fromSqlTime(row.finished) ?? -Infinity;
@@ -290,21 +324,65 @@ export class DoraRepository {
       ) {
         best.set(row.deployment_id, row);
       }
+      const started = fromSqlTime(row.started);
+      const s = span.get(row.deployment_id) ?? { startedMs: null, finishedMs: null };
+      if (started !== null && (s.startedMs === null || started < s.startedMs)) s.startedMs = started;
+      if (finished !== -Infinity && (s.finishedMs === null || finished > s.finishedMs)) s.finishedMs = finished;
+      span.set(row.deployment_id, s);
     }
+    const [deployments, releases] = await Promise.all([
+      this.deploymentRecords(ids),
+      this.releaseTags([...best.values()].map(row => row.sha)),
+    ]);
     return newest
       .map(n => best.get(n.id))
       .filter(Boolean)
-      .map(row => ({
-        deploymentId: row.deployment_id,
-        refName: row.ref_name || null,
-        environment: row.environment || null,
-        result: row.result || null,
-        startedMs: fromSqlTime(row.started),
-        finishedMs: fromSqlTime(row.finished),
-        durationSec: row.duration === null || row.duration === undefined ? null : Number(row.duration),
-        commitSha: row.sha,
-        commitMessage: decodeText(row.message) ?? decodeText(row.commit_msg),
-        authorEmail: row.author_email || null,
-      }));
+      .map(row => {
+        const { startedMs, finishedMs } = span.get(row.deployment_id)!;
+        const record = deployments.get(row.deployment_id);
+        const ownDuration = row.duration === null || row.duration === undefined ? null : Number(row.duration);
+        return {
+          deploymentId: row.deployment_id,
+          title: record?.display_title || record?.name || row.display_title || row.name || null,
+          url: record?.url || row.url || null,
+          version: releases.get(row.sha) ?? (row.ref_name || null),
+          environment: row.environment || null,
+          result: row.result || null,
+          startedMs,
+          finishedMs,
+          durationSec:
+            startedMs !== null && finishedMs !== null ? Math.round((finishedMs - startedMs) / 1000) : ownDuration,
+          commitSha: row.sha,
+          commitMessage: decodeText(row.message) ?? decodeText(row.commit_msg),
+          authorEmail: row.author_email || null,
+        };
+      });
+  }
+
+  /** DevLake's cicd_deployments rows of the given deployments, by id. */
+  private async deploymentRecords(ids: string[]): Promise<Map<string, any>> {
+    if (ids.length === 0 || !(await this.hasTable('cicd_deployments'))) return new Map();
+    const rows: any[] = await this.db.run(
+      this.knex('cicd_deployments').whereIn('id', ids).select('id', 'name', 'display_title', 'url'),
+    );
+    return new Map(rows.map(r => [r.id, r]));
+  }
+
+  /** The tag of the latest non-draft release of each commit (cicd_releases), by sha. */
+  private async releaseTags(shas: string[]): Promise<Map<string, string>> {
+    if (shas.length === 0 || !(await this.hasTable('cicd_releases'))) return new Map();
+    const rows: Array<{ sha: string; tag: string | null; published: unknown; draft: unknown }> = await this.db.run(
+      this.knex('cicd_releases')
+        .whereIn('commit_sha', shas)
+        .select('commit_sha as sha', 'tag_name as tag', 'published_at as published', 'is_draft as draft'),
+    );
+    const tags = new Map<string, { tag: string; publishedMs: number }>();
+    for (const r of rows) {
+      if (!r.tag || r.draft === 1 || r.draft === true) continue;
+      const publishedMs = fromSqlTime(r.published) ?? -Infinity;
+      const current = tags.get(r.sha);
+      if (!current || publishedMs > current.publishedMs) tags.set(r.sha, { tag: r.tag, publishedMs });
+    }
+    return new Map([...tags.entries()].map(([sha, t]) => [sha, t.tag]));
   }
 }
