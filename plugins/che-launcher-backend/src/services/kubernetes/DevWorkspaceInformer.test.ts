@@ -226,6 +226,17 @@ describe('InformerDevWorkspaceClient', () => {
     expect(informer.ready).toBe(false);
   });
 
+  it('moves its resourceVersion on with bookmarks past changes it does not select', async () => {
+    await start();
+    const synced = informer.resourceVersion!;
+    // Unmanaged: outside the informer's selector, so no event, but the store's revision moves on.
+    kube.createObject({ ...DW, namespace: ns }, { ...devWorkspace('unmanaged-2'), metadata: { name: 'unmanaged-2', namespace: ns } } as any);
+    const current = BigInt(kube.store.resourceVersion());
+    expect(current).toBeGreaterThan(synced);
+    await eventually(() => informer.resourceVersion === current, 2000);
+    expect(informer.get(ns, 'unmanaged-2')).toBeUndefined();
+  });
+
   it('answers only equality selectors from memory', () => {
     expect(parseEqualitySelector('a=b,c==d')).toEqual([['a', 'b'], ['c', 'd']]);
     expect(parseEqualitySelector('a!=b')).toBeUndefined();

@@ -198,7 +198,10 @@ export class DevWorkspaceInformer {
         done(err);
       },
     );
-    if (!closed && !this.stopped) {
+    if (!closed && this.stopped) {
+      // Stopped while this watch was connecting: ListWatch.stop() had nothing to abort yet.
+      controller.abort();
+    } else if (!closed) {
       watchdog = setTimeout(() => controller.abort(), (timeoutSeconds + 30) * 1000);
       watchdog.unref();
       this.retryDelayMs = this.options.retryDelayMs ?? 250;
