@@ -1,5 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { devlakeModuleDemoDatabase } from './modules/devlakeDemoDatabase';
+import { devlakeModuleDemoDatabase } from '@fawkes/devlake-fixtures';
 
 const backend = createBackend();
 

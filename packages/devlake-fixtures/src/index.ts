@@ -9,6 +9,7 @@ export type { DevLakeTable } from './schema';
 export { generateDevLakeData } from './generate';
 export type { GenerateDevLakeDataOptions, GeneratedDevLakeSummary } from './generate';
 export { createDemoDevLakeDatabase } from './demo';
+export { devlakeModuleDemoDatabase } from './demoModule';
 export type { DemoDevLakeDatabase } from './demo';
 export { DevLakeFixture } from './DevLakeFixture';
 export type { DeploymentCommitInput, DeploymentInput, IncidentInput, PullRequestInput, ReleaseInput } from './DevLakeFixture';

@@ -1,7 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
-import { demoModule } from './__testUtils__/demoModule';
+import { devlakeModuleDemoDatabase } from '@fawkes/devlake-fixtures';
+
+jest.setTimeout(60_000);
 
 const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
 
@@ -31,7 +33,7 @@ describe('without devlake.database', () => {
   });
 
   it('serves real numbers from a fallback database a module supplies (the embedded demo)', async () => {
-    const { server } = await startDevLakeBackend({}, [demoModule]);
+    const { server } = await startDevLakeBackend({}, [devlakeModuleDemoDatabase]);
     const all = await api(server).get('/api/devlake/dora-metrics').set(auth);
     expect(all.status).toBe(200);
     for (const metric of Object.values(all.body.metrics) as any[]) {

@@ -5,5 +5,8 @@
  */
 export { devlakePlugin as default } from './plugin';
 export { DEVLAKE_PROJECT_ANNOTATION } from './services/ProjectResolver';
-export { devlakeDatabaseExtensionPoint } from './extensions';
-export type { DevLakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from './extensions';
+/**
+ * @deprecated Import it from `@fawkes/plugin-devlake-node`, the package for backend modules.
+ */
+export { devlakeDatabaseExtensionPoint } from '@fawkes/plugin-devlake-node';
+export type { DevLakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from '@fawkes/plugin-devlake-node';

@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
-import { demoModule } from './__testUtils__/demoModule';
+import { devlakeModuleDemoDatabase } from '@fawkes/devlake-fixtures';
 import { loadOpenApiDocument } from './schema/openapi';
 import { deploymentHistoryQuerySchema, doraMetricsQuerySchema } from './service/validation';
 
@@ -14,7 +14,7 @@ const schemaEnum = (name: string) => document.components!.schemas[name].enum;
 describe('the OpenAPI document', () => {
   let server: Parameters<typeof api>[0];
   beforeAll(async () => {
-    ({ server } = await startDevLakeBackend({}, [demoModule]));
+    ({ server } = await startDevLakeBackend({}, [devlakeModuleDemoDatabase]));
   });
 
   it('is served at /openapi.json behind the guard', async () => {
@@ -129,7 +129,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes the rate limit answer', async () => {
-    const { server: limited } = await startDevLakeBackend({}, [demoModule], {
+    const { server: limited } = await startDevLakeBackend({}, [devlakeModuleDemoDatabase], {
       apiGuard: { rateLimit: { user: { limit: 1 } } },
     });
     expect((await api(limited).get('/api/devlake/deployment-history?service=my-service').set(auth)).status).toBe(200);

@@ -2,7 +2,7 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
 import { readPluginConfig } from './config';
-import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from './extensions';
+import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from '@fawkes/plugin-devlake-node';
 import { loadOpenApiDocument } from './schema/openapi';
 import { createRouter, DevLakeServices } from './service/router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';

@@ -1,5 +1,5 @@
 import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
-import { FallbackDevLakeDatabase } from '../extensions';
+import { FallbackDevLakeDatabase } from '@fawkes/plugin-devlake-node';
 import { DevLakeDatabase } from './DevLakeDatabase';
 
 /**

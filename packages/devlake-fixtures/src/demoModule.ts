@@ -1,11 +1,12 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { createDemoDevLakeDatabase } from '@fawkes/devlake-fixtures';
-import { devlakeDatabaseExtensionPoint } from '@fawkes/plugin-devlake-backend';
+import { devlakeDatabaseExtensionPoint } from '@fawkes/plugin-devlake-node';
+import { createDemoDevLakeDatabase } from './demo';
 
 /**
  * Local development only: when `devlake.database` is not configured, the devlake plugin reads
  * a generated, DevLake-shaped SQLite database in memory (several projects and teams, six
- * months of deployments, pull requests and incidents), so `yarn start` serves real numbers.
+ * months of deployments, pull requests and incidents ending today), so `yarn start` serves
+ * real numbers. Used by packages/backend and by the plugin's own tests.
  */
 export const devlakeModuleDemoDatabase = createBackendModule({
   pluginId: 'devlake',
