@@ -1,4 +1,5 @@
-import { DevLakeClient, DevLakeClientError } from './DevLakeClient';
+import { ResponseError } from '@backstage/errors';
+import { DevLakeClient } from './DevLakeClient';
 
 describe('DevLakeClient', () => {
   const discoveryApi = { getBaseUrl: async () => 'http://backstage/api/devlake' };
@@ -35,13 +36,20 @@ describe('DevLakeClient', () => {
     expect(calls).toEqual(['http://backstage/api/devlake/dora-metrics/series?team=Platform&interval=week&startDate=2024-01-01']);
   });
 
-  it('throws the error body message with the status', async () => {
+  it('throws a ResponseError carrying the status and the error body', async () => {
     const fetchApi = {
-      fetch: (async () => new Response(JSON.stringify({ error: 'Project not found' }), { status: 404 })) as typeof fetch,
+      fetch: (async () =>
+        new Response(JSON.stringify({ error: 'Project not found' }), {
+          status: 404,
+          statusText: 'Not Found',
+          headers: { 'Content-Type': 'application/json' },
+        })) as typeof fetch,
     };
     const client = new DevLakeClient({ discoveryApi, fetchApi });
     const error = await client.getDoraMetrics({ project: 'x' }).catch(e => e);
-    expect(error).toBeInstanceOf(DevLakeClientError);
-    expect(error).toMatchObject({ message: 'Project not found', status: 404 });
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(404);
+    // The plugin's {"error": "..."} body is not Backstage's error shape: ResponseError keeps its text.
+    expect(error.body.error.message).toContain('{"error":"Project not found"}');
   });
 });

@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import {
   DeploymentHistoryRequest,
   DeploymentHistoryResponse,
@@ -17,18 +18,10 @@ export interface DevLakeFetchApi {
   fetch: typeof fetch;
 }
 
-/** An error response of the devlake plugin. */
-export class DevLakeClientError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'DevLakeClientError';
-  }
-}
-
-/** A typed client for the devlake backend plugin. */
+/**
+ * A typed client for the devlake backend plugin. Error answers are thrown as
+ * `ResponseError` from `@backstage/errors`.
+ */
 export class DevLakeClient {
   private readonly discoveryApi: DevLakeDiscoveryApi;
   private readonly fetchApi: DevLakeFetchApi;
@@ -65,14 +58,9 @@ export class DevLakeClient {
     const qs = params.toString();
     const response = await this.fetchApi.fetch(`${baseUrl}${path}${qs ? `?${qs}` : ''}`);
     if (!response.ok) {
-      let message = `Request failed with ${response.status}`;
-      try {
-        const body = await response.json();
-        if (body && typeof body.error === 'string') message = body.error;
-      } catch {
-        // keep the generic message
-      }
-      throw new DevLakeClientError(message, response.status);
+      // Backstage's convention: the status is `error.response.status`, the plugin's
+      // `{"error": "..."}` body is in the message.
+      throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
   }

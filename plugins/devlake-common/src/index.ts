@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 export * from './types';
-export { DevLakeClient, DevLakeClientError } from './DevLakeClient';
+export { DevLakeClient } from './DevLakeClient';
 export type { DevLakeDiscoveryApi, DevLakeFetchApi } from './DevLakeClient';
