@@ -3,7 +3,7 @@ import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 import { devlakeModuleDemoDatabase } from '@fawkes/devlake-fixtures';
 import { loadOpenApiDocument } from './schema/openapi';
-import { deploymentHistoryQuerySchema, doraMetricsQuerySchema } from './service/validation';
+import { deploymentHistoryQuerySchema, doraMetricsQuerySchema } from './router/queryValidation';
 
 const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
 const document = loadOpenApiDocument();

@@ -4,7 +4,7 @@ import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
 import { readPluginConfig } from './config';
 import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from '@fawkes/plugin-devlake-node';
 import { loadOpenApiDocument } from './schema/openapi';
-import { createRouter, DevLakeServices } from './service/router';
+import { createRouter, DevLakeServices } from './router/createRouter';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { DoraMetricsService } from './services/DoraMetricsService';
 import { DoraRepository } from './services/DoraRepository';

@@ -16,7 +16,7 @@ import {
   parseDeploymentHistoryQuery,
   parseDoraMetricsQuery,
   parseDoraSeriesQuery,
-} from './validation';
+} from './queryValidation';
 
 /** The services behind the routes; absent while `devlake.database` is not configured. */
 export interface DevLakeServices {
