@@ -190,8 +190,9 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
     },
   });
   const started = await Promise.allSettled([
-    startBackendProcess({ config: [backendConfig(true)], env: { NODE_ENV: 'production' }, nodeArgs }),
-    startBackendProcess({ config: [backendConfig(false)], env: { NODE_ENV: 'production' }, nodeArgs }),
+    // Two full backends starting at once on a busy 2-core machine can take minutes.
+    startBackendProcess({ config: [backendConfig(true)], env: { NODE_ENV: 'production' }, nodeArgs, readyTimeoutMs: 240_000 }),
+    startBackendProcess({ config: [backendConfig(false)], env: { NODE_ENV: 'production' }, nodeArgs, readyTimeoutMs: 240_000 }),
   ]);
   const backends = started.flatMap(s => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
