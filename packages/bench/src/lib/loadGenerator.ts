@@ -22,6 +22,8 @@ export interface LoadOptions {
   amount?: number;
   /** Seconds before a request counts as timed out; autocannon's default is 10. */
   timeoutSec?: number;
+  /** A fixed request rate over all connections instead of as fast as the server answers. */
+  overallRate?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
     String(options.connections),
     ...(options.amount ? ['--amount', String(options.amount)] : ['--duration', String(options.durationSec ?? 10)]),
     ...(options.timeoutSec ? ['--timeout', String(options.timeoutSec)] : []),
+    ...(options.overallRate ? ['--overallRate', String(options.overallRate)] : []),
     ...Object.entries(options.headers ?? {}).flatMap(([key, value]) => ['--headers', `${key}=${value}`]),
     options.url,
   ];

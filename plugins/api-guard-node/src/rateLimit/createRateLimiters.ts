@@ -1,9 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, Store } from 'express-rate-limit';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { Request, RequestHandler, Response } from 'express';
+import ipaddr from 'ipaddr.js';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Caller, getCaller } from '../caller';
 import { TooManyRequestsError } from '../errors/httpErrors';
-import { createRedisStores } from './createRedisStores';
+import { boundInTime } from './boundInTime';
+import { createRedisConnection } from './createRedisConnection';
 import { RateLimitConfig } from './readRateLimitConfig';
 
 export interface RateLimiters {
@@ -26,54 +29,92 @@ function principalKey(caller: Caller): string {
   return caller.kind === 'user' ? caller.id.toLocaleLowerCase('en-US') : caller.id;
 }
 
-/** The client address, IPv6 addresses grouped by /56 as express-rate-limit advises. */
-function clientAddressKey(req: { ip?: string; socket: { remoteAddress?: string } }): string {
-  const address = req.ip ?? req.socket.remoteAddress;
-  return address ? ipKeyGenerator(address) : 'unknown';
+/**
+ * The client address; IPv6 addresses grouped by their /56 (what one subscriber usually gets),
+ * so that one host cannot rotate through its own prefix, and IPv4-mapped ones read as IPv4.
+ */
+function clientAddressKey(req: Request): string {
+  const raw = req.ip ?? req.socket.remoteAddress;
+  if (!raw || !ipaddr.isValid(raw)) {
+    return raw ?? 'unknown';
+  }
+  const address = ipaddr.process(raw);
+  return address.kind() === 'ipv6'
+    ? `${ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/56`).toString()}/56`
+    : address.toString();
+}
+
+/** The API document's headers: X-RateLimit-Limit/Remaining/Reset (Unix epoch seconds). */
+function setHeaders(res: Response, limit: number, state: RateLimiterRes) {
+  res.setHeader('X-RateLimit-Limit', String(limit));
+  res.setHeader('X-RateLimit-Remaining', String(state.remainingPoints));
+  res.setHeader('X-RateLimit-Reset', String(Math.ceil((Date.now() + state.msBeforeNext) / 1000)));
 }
 
 /**
- * Builds the per-principal limiters once per backend process: a user budget keyed by user
- * entity ref and a service budget keyed by token subject. Every plugin router shares these
- * instances, so one caller has one budget across all guarded plugins.
+ * Builds the limiters once per backend process, with rate-limiter-flexible: a user budget keyed
+ * by user entity ref, a service budget keyed by token subject, and a budget per client address
+ * for requests that fail authentication. Every plugin router shares these instances, so one
+ * caller has one budget across all guarded plugins. With Redis, each request is one atomic Lua
+ * increment (never retried), bounded in time as a whole by `commandTimeout`.
  */
 export function createRateLimiters(config: RateLimitConfig, logger: LoggerService): RateLimiters {
-  const redis =
-    config.store.type === 'redis'
-      ? createRedisStores({ ...config.store, logger })
-      : undefined;
+  const { store } = config;
+  const redis = store.type === 'redis' ? createRedisConnection({ ...store, logger }) : undefined;
+  const windowSec = Math.max(1, Math.round(config.windowMs / 1000));
 
-  const build = (kind: Budget, limit: number, key: (req: any) => string, store?: Store) =>
-    rateLimit({
-      windowMs: config.windowMs,
-      limit,
-      store,
-      // The API document's headers: X-RateLimit-Limit/Remaining/Reset (epoch seconds).
-      legacyHeaders: true,
-      standardHeaders: false,
-      keyGenerator: key,
-      passOnStoreError: config.onStoreError === 'allow',
-      handler: (_req, _res, next) => {
-        next(new TooManyRequestsError(`Rate limit exceeded: ${limit} requests per ${config.windowMs / 1000}s for this ${kind}`));
-      },
-      // Keys are principals, or addresses already grouped by ipKeyGenerator; the trust-proxy
-      // setting is Backstage's (backend.trustProxy), so express-rate-limit's checks do not apply.
-      validate: false,
-      logger: {
-        error: (error: unknown, message?: string) =>
-          logger.warn(`${message ?? 'express-rate-limit'}: ${error instanceof Error ? error.message : String(error)}`),
-        warn: (error: unknown) => logger.warn(String(error)),
-      } as any,
-    });
+  const limiterFor = (kind: string, points: number): RateLimiterAbstract =>
+    redis && store.type === 'redis'
+      ? new RateLimiterRedis({
+          storeClient: redis.client,
+          useRedisPackage: true,
+          keyPrefix: `${store.prefix}${kind}`,
+          points,
+          duration: windowSec,
+        })
+      : new RateLimiterMemory({ keyPrefix: kind, points, duration: windowSec });
 
-  const byPrincipal = (req: any) => principalKey(getCaller(req));
-  const user = build('user', config.userLimit, byPrincipal, redis?.user);
-  const service = build('service', config.serviceLimit, byPrincipal, redis?.service);
-  const unauthenticated = build('client address', config.unauthenticatedLimit, clientAddressKey, redis?.unauthenticated);
+  const build = (kind: Budget, limit: number, key: (req: Request) => string): RequestHandler => {
+    const limiter = limiterFor(kind === 'client address' ? 'unauthenticated' : kind, limit);
+    const consume = (k: string) =>
+      store.type === 'redis' ? boundInTime(() => limiter.consume(k), store.commandTimeoutMs) : limiter.consume(k);
+    return (req, res, next) => {
+      consume(key(req)).then(
+        state => {
+          setHeaders(res, limit, state);
+          next();
+        },
+        (rejection: unknown) => {
+          // rate-limiter-flexible rejects with the budget's state when it is spent, and with an
+          // error when the store fails.
+          if (rejection instanceof RateLimiterRes) {
+            setHeaders(res, limit, rejection);
+            res.setHeader('Retry-After', String(Math.ceil(rejection.msBeforeNext / 1000)));
+            next(new TooManyRequestsError(`Rate limit exceeded: ${limit} requests per ${config.windowMs / 1000}s for this ${kind}`));
+            return;
+          }
+          logger.warn(`Rate-limit store failed: ${rejection instanceof Error ? rejection.message : String(rejection)}`);
+          if (config.onStoreError === 'allow') {
+            next();
+            return;
+          }
+          next(
+            rejection instanceof ServiceUnavailableError
+              ? rejection
+              : new ServiceUnavailableError('Rate limit store is unavailable'),
+          );
+        },
+      );
+    };
+  };
+
+  const byPrincipal = (req: Request) => principalKey(getCaller(req));
+  const user = build('user', config.userLimit, byPrincipal);
+  const service = build('service', config.serviceLimit, byPrincipal);
+  const unauthenticated = build('client address', config.unauthenticatedLimit, clientAddressKey);
 
   return {
-    middleware: (req, res, next) =>
-      (getCaller(req).kind === 'user' ? user : service)(req, res, next),
+    middleware: (req, res, next) => (getCaller(req).kind === 'user' ? user : service)(req, res, next),
     unauthenticated,
     whenReady: async () => (redis ? redis.whenConnected() : true),
     close: async () => {

@@ -1,31 +1,25 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
-import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
-import { TimeBoundStore } from './TimeBoundStore';
 
-export interface RedisStores {
-  user: TimeBoundStore;
-  service: TimeBoundStore;
-  unauthenticated: TimeBoundStore;
+export type RateLimitRedisClient = ReturnType<typeof createClient>;
+
+export interface RedisConnection {
+  client: RateLimitRedisClient;
   /** Resolves once connected, or false after the connect timeout while Redis cannot be reached. */
   whenConnected(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /**
- * One Redis connection shared by every budget. Commands fail fast while the connection is
- * down (no offline queue) and each store operation times out after `commandTimeoutMs`
- * (TimeBoundStore), so a dead or slow Redis turns into a bounded 503 rather than a hanging
- * request.
+ * The guard's one Redis connection, shared by every budget. Commands fail fast while the
+ * connection is down (no offline queue); the client reconnects in the background.
  */
-export function createRedisStores(options: {
+export function createRedisConnection(options: {
   connection: string;
-  prefix: string;
   commandTimeoutMs: number;
   logger: LoggerService;
-}): RedisStores {
-  const { connection, prefix, commandTimeoutMs, logger } = options;
+}): RedisConnection {
+  const { connection, commandTimeoutMs, logger } = options;
   const connectTimeoutMs = Math.max(commandTimeoutMs, 1000);
   const client = createClient({
     url: connection,
@@ -52,38 +46,19 @@ export function createRedisStores(options: {
     // Failures are reported by the 'error' listener; the client keeps reconnecting.
   });
 
-  const sendCommand = async (...args: string[]): Promise<any> => {
-    try {
-      return await client.sendCommand(args);
-    } catch {
-      throw new ServiceUnavailableError('Rate limit store is unavailable');
-    }
-  };
-
-  const createStore = (kind: string) => {
-    const store = new RedisStore({ sendCommand, prefix: `${prefix}${kind}:` });
-    // The store loads its Lua scripts eagerly and retries on first use; keep a failed
-    // eager load (Redis down at start-up) from surfacing as an unhandled rejection.
-    (store as any).incrementScriptSha?.catch?.(() => {});
-    (store as any).getScriptSha?.catch?.(() => {});
-    return new TimeBoundStore(store, commandTimeoutMs);
-  };
-
   return {
-    user: createStore('user'),
-    service: createStore('service'),
-    unauthenticated: createStore('unauthenticated'),
+    client,
     whenConnected() {
       if (client.isReady) return Promise.resolve(true);
       return new Promise(resolve => {
-        const timer = setTimeout(() => {
-          client.off('ready', onReady);
-          resolve(false);
-        }, connectTimeoutMs);
         const onReady = () => {
           clearTimeout(timer);
           resolve(true);
         };
+        const timer = setTimeout(() => {
+          client.off('ready', onReady);
+          resolve(false);
+        }, connectTimeoutMs);
         client.once('ready', onReady);
       });
     },

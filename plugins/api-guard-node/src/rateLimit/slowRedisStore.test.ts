@@ -1,14 +1,13 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { Options } from 'express-rate-limit';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, Server } from 'node:net';
 import { createClient } from 'redis';
-import { createRedisStores, RedisStores } from './createRedisStores';
+import request from 'supertest';
+import { createProbePlugin } from '../testUtils/createProbePlugin';
 
 const redisUrl = process.env.FAWKES_TEST_REDIS_URL;
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
-const windowMs = 60_000;
 // Each test waits out held replies on purpose (up to about 2.5 s).
 jest.setTimeout(20_000);
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -60,20 +59,21 @@ async function slowProxy(delay: ReplyDelay): Promise<{ url: string; server: Serv
   return { url: `redis://127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }
 
-async function readyStores(connection: string, prefix: string, commandTimeoutMs: number): Promise<RedisStores> {
-  const stores = createRedisStores({ connection, prefix, commandTimeoutMs, logger: mockServices.logger.mock() });
-  stores.user.init({ windowMs } as Options);
-  // The client connects in the background and refuses commands until then (no offline
-  // queue); the first increment also loads the store's Lua script.
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      await stores.user.increment('warm-up');
-      return stores;
-    } catch {
-      await pause(100);
-    }
-  }
-  throw new Error('the Redis store did not connect');
+async function startBackend(connection: string, prefix: string, commandTimeoutMs: number) {
+  const { server } = await startTestBackend({
+    features: [
+      createProbePlugin('probe'),
+      mockServices.rootConfig.factory({
+        data: {
+          apiGuard: {
+            rateLimit: { store: { type: 'redis', connection, prefix, commandTimeout: { milliseconds: commandTimeoutMs } } },
+          },
+        },
+      }),
+    ],
+  });
+  // The guard waits for the Redis connection at start-up; nothing is in flight now.
+  return server;
 }
 
 async function countOf(key: string): Promise<string | null> {
@@ -86,21 +86,25 @@ async function countOf(key: string): Promise<string | null> {
   }
 }
 
+const whoami = (server: Awaited<ReturnType<typeof startBackend>>, user: string) =>
+  request(server).get('/api/probe/whoami').set('Authorization', mockCredentials.user.header(`user:default/${user}`));
+
 describeWithRedis('rate-limit Redis store under a slow or busy store', () => {
   it('answers 503 when Redis is too slow, and counts the request once, not again on a retry', async () => {
     const delay = { delayMs: 0, holdUntil: 0 };
     const proxy = await slowProxy(delay);
     const prefix = `test:${randomUUID()}:`;
-    const stores = await readyStores(proxy.url, prefix, 500);
     try {
+      const server = await startBackend(proxy.url, prefix, 500);
       // Replies come late for 800 ms: past the 500 ms bound, yet soon enough that a retry
       // issued on the timeout would succeed and count the request a second time.
       delay.holdUntil = Date.now() + 800;
-      await expect(stores.user.increment('alice')).rejects.toThrow('Rate limit store did not answer in time');
+      const res = await whoami(server, 'alice');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: 'Rate limit store did not answer in time' });
       await pause(1500);
-      expect(await countOf(`${prefix}user:alice`)).toBe('1');
+      expect(await countOf(`${prefix}user:user:default/alice`)).toBe('1');
     } finally {
-      await stores.close();
       proxy.server.close();
     }
   });
@@ -109,19 +113,20 @@ describeWithRedis('rate-limit Redis store under a slow or busy store', () => {
     const delay: ReplyDelay = { delayMs: 0, holdUntil: 0 };
     const proxy = await slowProxy(delay);
     const prefix = `test:${randomUUID()}:`;
-    const stores = await readyStores(proxy.url, prefix, 50);
     try {
+      const server = await startBackend(proxy.url, prefix, 50);
       // The reply reaches the store's socket, then the process stays busy for 300 ms (as
       // under a burst of requests) before it can read it; the 50 ms bound expires meanwhile.
       delay.onForward = () => {
         delay.onForward = undefined;
         blockEventLoop(300);
       };
-      await expect(stores.user.increment('bob')).resolves.toMatchObject({ totalHits: 1 });
+      const res = await whoami(server, 'bob');
+      expect(res.status).toBe(200);
+      expect(res.headers['x-ratelimit-remaining']).toBe('99');
       await pause(200);
-      expect(await countOf(`${prefix}user:bob`)).toBe('1');
+      expect(await countOf(`${prefix}user:user:default/bob`)).toBe('1');
     } finally {
-      await stores.close();
       proxy.server.close();
     }
   });
