@@ -87,6 +87,32 @@ export interface Config {
     };
     /** Largest devfile accepted, in bytes. Default 262144 (256 KiB). */
     maxDevfileSize?: number;
+    /**
+     * Golden-path devfile templates, served by `GET /api/che-launcher/devfiles` for the "New
+     * workspace" gallery and named by `POST /workspaces {"template": "<name>"}` and by the
+     * entity annotation `eclipse.org/che-devfile: <name>`. Checked at start-up.
+     */
+    devfiles?: Array<{
+      /** The template's name: at most 63 lowercase letters, digits and '-'; unique. */
+      name: string;
+      /** What the gallery shows; default: the name. */
+      displayName?: string;
+      /** One or two sentences for the gallery. */
+      description?: string;
+      /**
+       * HTTPS URL of the devfile (no credentials). Read through Backstage's UrlReader like any
+       * devfileUrl, so its host must be allowed by `backend.reading.allow` or an integration.
+       */
+      url: string;
+      /** Tags the gallery filters by, e.g. [python, backend]. */
+      tags?: string[];
+      /**
+       * What a workspace from the template asks for, shown in the gallery, e.g.
+       * `{ cpu: '2', memory: 4Gi, storage: 10Gi }`. Informational: the devfile's own
+       * components set the actual requests and limits.
+       */
+      resources?: { [key: string]: string };
+    }>;
     /** Timeout of reading a devfile: a duration ('10s' or { seconds: 10 }). Default 10 seconds. */
     devfileReadTimeout?: HumanDuration | string;
     /**

@@ -56,6 +56,7 @@ describe('che-launcher OpenAPI document', () => {
         'DELETE /workspaces/{workspaceId}',
         'POST /workspaces/{workspaceId}/start',
         'POST /workspaces/{workspaceId}/stop',
+        'GET /devfiles',
         'GET /openapi.json',
       ].sort(),
     );

@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { apiGuardServiceRef, BoundedUrlReader } from '@fawkes/plugin-api-guard-node';
 import {
   cheLauncherWorkspaceCreatePermission,
@@ -12,6 +13,8 @@ import { createRouter } from './service/router';
 import { WorkspaceAccess } from './services/access/WorkspaceAccess';
 import { workspacePermissionRules, workspaceResourceRef } from './services/access/permissionRules';
 import { DevfileReader } from './services/devfile/DevfileReader';
+import { DevfileSourceResolver } from './services/devfile/DevfileSourceResolver';
+import { DevfileTemplates } from './services/devfile/DevfileTemplates';
 import { DevfileSchemaValidator } from './services/devfile/DevfileSchemaValidator';
 import { parseDevfile } from './services/devfile/parseDevfile';
 import { createDevWorkspaceClient } from './services/kubernetes/createDevWorkspaceClient';
@@ -36,8 +39,9 @@ export const cheLauncherPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
       },
-      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler, lifecycle }) {
+      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler, lifecycle, catalog }) {
         const config = readCheLauncherConfig(rootConfig);
         const schemaValidator = new DevfileSchemaValidator();
 
@@ -113,7 +117,13 @@ export const cheLauncherPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions([cheLauncherWorkspaceCreatePermission]);
 
-        guard.mount(await createRouter({ logger, workspaces, openApi: loadOpenApiDocument() }), {
+        const templates = DevfileTemplates.fromConfig(rootConfig.getOptionalConfig('cheLauncher'));
+        const devfileSources = new DevfileSourceResolver({
+          templates,
+          catalog,
+          catalogTimeoutMs: config.requestTimeoutMs,
+        });
+        guard.mount(await createRouter({ logger, workspaces, templates, devfileSources, openApi: loadOpenApiDocument() }), {
           openApi: loadOpenApiDocument(),
         });
       },

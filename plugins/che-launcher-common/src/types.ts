@@ -78,6 +78,8 @@ export interface Workspace extends CreateWorkspaceResponse {
   namespace: string;
   /** The owner's user entity ref, e.g. `user:default/jane`. */
   owner: string;
+  /** The catalog entity the workspace was opened for (`POST /workspaces {"entityRef"}`), when any. */
+  entityRef?: string;
 }
 
 /** The 200 body of `GET /workspaces`. */

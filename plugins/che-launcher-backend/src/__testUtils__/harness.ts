@@ -55,6 +55,8 @@ export async function startCheLauncher(options: {
   kube?: KubeApiTestServer;
   files?: Record<string, FixtureFile>;
   cheLauncher?: Record<string, unknown>;
+  /** Other root config keys (e.g. `catalog` for a real catalog in `features`). */
+  config?: Record<string, unknown>;
   features?: any[];
 }) {
   const { kube } = options;
@@ -64,6 +66,7 @@ export async function startCheLauncher(options: {
       cheLauncherPlugin,
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           backend: { reading: { allow: [{ host: FIXTURE_HOST }, { host: 'raw.githubusercontent.com' }] } },
           apiGuard: { rateLimit: { user: { limit: 100000 }, service: { limit: 100000 } } },
           cheLauncher: {

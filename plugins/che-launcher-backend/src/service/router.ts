@@ -9,20 +9,29 @@ import { randomUUID } from 'node:crypto';
 import PromiseRouter from 'express-promise-router';
 import { z, ZodError } from 'zod';
 import { OpenApiDocument } from '../schema/openapi';
+import { DevfileSource, DevfileSourceResolver } from '../services/devfile/DevfileSourceResolver';
+import { DevfileTemplates } from '../services/devfile/DevfileTemplates';
 import { workspaceNameProblem, isDnsLabel } from '../services/workspace/names';
 import { WorkspaceService } from '../services/workspace/WorkspaceService';
 
+const sourceField = (max: number, emptyMessage = 'must not be empty') =>
+  z
+    .string({ invalid_type_error: 'must be a string' })
+    .trim()
+    .min(1, emptyMessage)
+    .max(max, `must be at most ${max} characters`)
+    .optional();
+
 const createBody = z
   .object({
-    devfileUrl: z
-      .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
-      .trim()
-      .min(1, 'is required')
-      .max(2048, 'must be at most 2048 characters'),
+    devfileUrl: sourceField(2048, 'is required'),
+    template: sourceField(63),
+    entityRef: sourceField(300),
     namespace: z.string({ invalid_type_error: 'must be a string' }).optional(),
     name: z.string({ invalid_type_error: 'must be a string' }).optional(),
   }, { required_error: 'a JSON object is required', invalid_type_error: 'must be a JSON object' })
-  .strict();
+  .strict()
+  .superRefine(exactlyOneDevfileSource);
 
 const listQuery = z
   .object({
@@ -38,6 +47,26 @@ function validation(error: ZodError, what: string): ValidationError {
   }));
   const summary = details.map(d => `${d.path} ${d.message}`).join('; ');
   return new ValidationError(`Invalid ${what}: ${summary}`, details);
+}
+
+/** `devfileUrl`, `template` or `entityRef`: exactly one (none given: the document's `devfileUrl is required`). */
+function exactlyOneDevfileSource(body: { devfileUrl?: string; template?: string; entityRef?: string }, ctx: z.RefinementCtx) {
+  const given = (['devfileUrl', 'template', 'entityRef'] as const).filter(key => body[key] !== undefined);
+  if (given.length === 1) return;
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    path: given.length === 0 ? ['devfileUrl'] : [],
+    message:
+      given.length === 0
+        ? 'is required'
+        : `give exactly one of devfileUrl, template, entityRef; got ${given.join(', ')}`,
+  });
+}
+
+function devfileSourceOf(body: { devfileUrl?: string; template?: string; entityRef?: string }): DevfileSource {
+  if (body.devfileUrl !== undefined) return { devfileUrl: body.devfileUrl };
+  if (body.template !== undefined) return { template: body.template };
+  return { entityRef: body.entityRef! };
 }
 
 function parseCreateBody(body: unknown) {
@@ -104,6 +133,10 @@ export async function createRouter(options: {
   workspaces: WorkspaceService;
   /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
   openApi: OpenApiDocument;
+  /** `cheLauncher.devfiles`, served by `GET /devfiles`. */
+  templates: DevfileTemplates;
+  /** Resolves `template` and `entityRef` of a create to a devfile URL. */
+  devfileSources: DevfileSourceResolver;
 }): Promise<Router> {
   const { workspaces } = options;
 
@@ -127,7 +160,9 @@ export async function createRouter(options: {
 
   validated.post('/workspaces', async (req, res) => {
     const { namespace, name, ...body } = parseCreateBody(req.body);
-    const devfileUrl = checkDevfileUrl(body.devfileUrl);
+    const caller = getCaller(req);
+    const source = await options.devfileSources.resolve(devfileSourceOf(body), caller.credentials);
+    const devfileUrl = checkDevfileUrl(source.devfileUrl);
     if (name !== undefined) {
       const problem = workspaceNameProblem(name);
       if (problem) throw new InputError(`Invalid name: ${problem}`);
@@ -137,8 +172,12 @@ export async function createRouter(options: {
         "Invalid namespace: must be at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
       );
     }
-    const created = await workspaces.create(getCaller(req), { devfileUrl, namespace, name });
+    const created = await workspaces.create(caller, { devfileUrl, entityRef: source.entityRef, namespace, name });
     res.status(201).json(created);
+  });
+
+  validated.get('/devfiles', async (_req, res) => {
+    res.json({ devfiles: options.templates.list() });
   });
 
   validated.get('/workspaces', async (req, res) => {

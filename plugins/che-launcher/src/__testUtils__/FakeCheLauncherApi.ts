@@ -102,7 +102,7 @@ export class FakeCheLauncherApi implements CheLauncherApi {
       name: request.name ?? `ws-${this.workspaces.length + 1}`,
       status: 'Starting',
       phase: 'Starting',
-      entityRef: request.entityRef ?? null,
+      entityRef: request.entityRef,
     });
     this.reads.set(w.workspaceId, -1);
     return { ...w };

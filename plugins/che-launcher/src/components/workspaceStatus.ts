@@ -3,13 +3,9 @@ import type { Workspace } from '@fawkes/plugin-che-launcher-common';
 /** The states the UI shows: the API's four plus Che's Failing and Failed. */
 export type ShownStatus = 'Starting' | 'Running' | 'Stopping' | 'Stopped' | 'Failing' | 'Failed';
 
-/**
- * A workspace as the UI reads it: the API's fields plus the ones newer backends add
- * (`statusMessage`, the catalog `entityRef` it was created for).
- */
+/** A workspace as the UI reads it: the API's fields, and Che's `statusMessage` where the backend sends it. */
 export type WorkspaceView = Workspace & {
   statusMessage?: string | null;
-  entityRef?: string | null;
 };
 
 /** The shown state: the API's status, with a failed DevWorkspace phase shown as such. */

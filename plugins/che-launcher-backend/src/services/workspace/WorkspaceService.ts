@@ -54,6 +54,8 @@ const GENERATED_NAME_ATTEMPTS = 3;
 
 export interface CreateWorkspaceInput {
   devfileUrl: string;
+  /** The catalog entity the devfile came from (`POST /workspaces {"entityRef"}`). */
+  entityRef?: string;
   namespace?: string;
   name?: string;
 }
@@ -120,6 +122,7 @@ export class WorkspaceService {
         devfile,
         devfileText,
         devfileUrl: input.devfileUrl,
+        entityRef: input.entityRef,
         namespace,
         name,
         owner,

@@ -4,6 +4,7 @@ import {
   ANNOTATION_DEVFILE,
   ANNOTATION_DEVFILE_NAME,
   ANNOTATION_DEVFILE_SOURCE,
+  ANNOTATION_ENTITY_REF,
   ANNOTATION_DEVFILE_VERSION,
   ANNOTATION_LAST_UPDATED,
   ANNOTATION_OWNER,
@@ -46,6 +47,8 @@ export interface DevWorkspaceInput {
   /** The devfile exactly as read (stored in `che.eclipse.org/devfile`). */
   devfileText: string;
   devfileUrl: string;
+  /** The catalog entity the workspace is opened for, when there is one. */
+  entityRef?: string;
   namespace: string;
   name: string;
   owner: string;
@@ -116,6 +119,7 @@ export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
   };
   if (identity.name !== null) annotations[ANNOTATION_DEVFILE_NAME] = identity.name;
   if (identity.version !== null) annotations[ANNOTATION_DEVFILE_VERSION] = identity.version;
+  if (input.entityRef) annotations[ANNOTATION_ENTITY_REF] = input.entityRef;
 
   return {
     apiVersion: DEVWORKSPACE_API_VERSION,

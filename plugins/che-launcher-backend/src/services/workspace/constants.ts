@@ -16,6 +16,8 @@ export const ANNOTATION_OWNER = 'che-launcher.fawkes.io/owner';
 export const LABEL_OWNER = 'che-launcher.fawkes.io/owner-hash';
 export const ANNOTATION_DEVFILE_NAME = 'che-launcher.fawkes.io/devfile-name';
 export const ANNOTATION_DEVFILE_VERSION = 'che-launcher.fawkes.io/devfile-version';
+/** The catalog entity a workspace was opened for (`POST /workspaces {"entityRef"}`). */
+export const ANNOTATION_ENTITY_REF = 'che-launcher.fawkes.io/entity-ref';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 /**
  * Set on a DevWorkspace from its creation until the create's start patch removes it: one that

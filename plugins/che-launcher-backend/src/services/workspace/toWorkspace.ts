@@ -2,6 +2,7 @@ import { Workspace, WorkspaceStatus } from '@fawkes/plugin-che-launcher-common';
 import {
   ANNOTATION_DEVFILE_NAME,
   ANNOTATION_DEVFILE_VERSION,
+  ANNOTATION_ENTITY_REF,
   ANNOTATION_LAST_UPDATED,
   ANNOTATION_OWNER,
 } from './constants';
@@ -78,5 +79,6 @@ export function toWorkspace(devWorkspace: DevWorkspace, cheUrl: string | undefin
     phase: devWorkspace.status?.phase ?? null,
     namespace,
     owner: ownerOf(devWorkspace) ?? '',
+    ...(annotations[ANNOTATION_ENTITY_REF] ? { entityRef: annotations[ANNOTATION_ENTITY_REF] } : {}),
   };
 }
