@@ -11,7 +11,6 @@ export { devlakePlugin as default } from './plugin';
 export { devlakeLegacyPlugin, EntityDoraCard, EntityDoraContent, EntityTeamDoraContent, DevLakePage } from './legacy';
 export { devlakeApiRef, DevLakeApiClient } from './api/DevLakeApi';
 export type { DevLakeApi } from './api/DevLakeApi';
-export type { DoraSeriesBucket, DoraSeriesInterval, DoraSeriesRequest, DoraSeriesResponse } from './api/types';
 export {
   DEVLAKE_PROJECT_ANNOTATION,
   DEVLAKE_TEAM_ANNOTATION,

@@ -6,15 +6,16 @@ import {
   DevLakeFetchApi,
   DoraMetricsRequest,
   DoraMetricsResponse,
+  DoraSeriesRequest,
+  DoraSeriesResponse,
 } from '@fawkes/plugin-devlake-common';
 import { ResponseError } from '@backstage/errors';
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { DoraSeriesRequest, DoraSeriesResponse } from './types';
 
 /** What the devlake frontend asks the devlake backend. */
 export interface DevLakeApi {
   getDoraMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse>;
-  getDoraMetricsSeries(request: DoraSeriesRequest): Promise<DoraSeriesResponse>;
+  getDoraSeries(request: DoraSeriesRequest): Promise<DoraSeriesResponse>;
   getDeploymentHistory(request: DeploymentHistoryRequest): Promise<DeploymentHistoryResponse>;
 }
 
@@ -22,18 +23,23 @@ export interface DevLakeApi {
 export const devlakeApiRef = createApiRef<DevLakeApi>({ id: 'plugin.devlake.service' });
 
 /**
- * The frontend's DevLakeApi: the `-common` DevLakeClient (discoveryApi + fetchApi, so calls
- * carry the signed-in user's token), plus the time-series route.
+ * The frontend's DevLakeApi: the `-common` DevLakeClient with the app's discoveryApi and
+ * fetchApi, so calls carry the signed-in user's token.
  */
 export class DevLakeApiClient implements DevLakeApi {
   private readonly client: DevLakeClient;
-  private readonly discoveryApi: DevLakeDiscoveryApi;
-  private readonly fetchApi: DevLakeFetchApi;
 
   constructor(options: { discoveryApi: DevLakeDiscoveryApi; fetchApi: DevLakeFetchApi }) {
-    this.client = new DevLakeClient(options);
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    // A failed response becomes a ResponseError (the project's error convention), which keeps
+    // the status and headers the UI needs, such as a 429's Retry-After.
+    const fetchApi: DevLakeFetchApi = {
+      fetch: async (input, init) => {
+        const response = await options.fetchApi.fetch(input, init);
+        if (!response.ok) throw await ResponseError.fromResponse(response);
+        return response;
+      },
+    };
+    this.client = new DevLakeClient({ discoveryApi: options.discoveryApi, fetchApi });
   }
 
   getDoraMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse> {
@@ -44,17 +50,7 @@ export class DevLakeApiClient implements DevLakeApi {
     return this.client.getDeploymentHistory(request);
   }
 
-  async getDoraMetricsSeries(request: DoraSeriesRequest): Promise<DoraSeriesResponse> {
-    // A thin call until the -common client has the series route; errors as ResponseError.
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(request)) {
-      if (value !== undefined) params.set(key, String(value));
-    }
-    const baseUrl = await this.discoveryApi.getBaseUrl('devlake');
-    const response = await this.fetchApi.fetch(`${baseUrl}/dora-metrics/series?${params}`);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as DoraSeriesResponse;
+  getDoraSeries(request: DoraSeriesRequest): Promise<DoraSeriesResponse> {
+    return this.client.getDoraSeries(request);
   }
 }

@@ -2,7 +2,6 @@ import type { Deployment, DeploymentEnvironment } from '@fawkes/plugin-devlake-c
 import { Card, CardBody, CardHeader, Cell, CellText, ColumnConfig, Flex, Link, Select, Table, Text, useTable } from '@backstage/ui';
 import { useMemo, useState } from 'react';
 import { DevLakeErrorPanel } from './DevLakeErrorPanel';
-import { durationInWords } from './describeError';
 import { useDevLake } from './useDevLake';
 
 /** A deployment as the backend sends it; `url` is read when the backend sends it. */
@@ -35,7 +34,7 @@ const columns: ColumnConfig<DeploymentRow>[] = [
   {
     id: 'duration',
     label: 'Duration',
-    cell: d => <CellText title={d.duration === null ? '—' : durationInWords(Math.round(d.duration))} />,
+    cell: d => <CellText title={d.duration === null ? '—' : compactDuration(Math.round(d.duration))} />,
   },
   {
     id: 'commit',
@@ -65,6 +64,13 @@ const columns: ColumnConfig<DeploymentRow>[] = [
     ),
   },
 ];
+
+/** "10 min 58 s", "45 s", "2 h 5 min". */
+function compactDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
 
 function newestFirst(a: DeploymentRow, b: DeploymentRow): number {
   return (b.startTime ?? '').localeCompare(a.startTime ?? '');

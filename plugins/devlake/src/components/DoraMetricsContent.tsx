@@ -4,23 +4,24 @@ import { useState } from 'react';
 import { devlakeProjectName } from './annotations';
 import { DeploymentHistoryTable } from './DeploymentHistoryTable';
 import { DevLakeErrorPanel } from './DevLakeErrorPanel';
-import { DoraMetricsCard, DoraScope, periodRequest, useDevLakeConfig } from './DoraMetricsCard';
+import { DoraMetricsCard, DoraScope } from './DoraMetricsCard';
 import { MetricCharts, MetricChartsSkeleton } from './MetricCharts';
 import { intervalFor, lastDays, Period } from './period';
 import { useDevLake } from './useDevLake';
 
 /** The metrics over time for a scope and period. */
 export function DoraSeriesCharts(props: { scope: DoraScope; period: Period }) {
-  const { benchmark } = useDevLakeConfig();
   const interval = intervalFor(props.period);
-  const request = periodRequest(props.period);
+  // Explicit dates: the series route's own default window is 182 days, the card's 30.
+  const startDate = props.period.startDate;
+  const endDate = props.period.choice === 'custom' ? props.period.endDate : undefined;
   const state = useDevLake(
-    api => api.getDoraMetricsSeries({ ...props.scope, ...request, interval }),
-    [props.scope.project, props.scope.team, request.startDate, request.endDate, interval],
+    api => api.getDoraSeries({ ...props.scope, startDate, endDate, interval }),
+    [props.scope.project, props.scope.team, startDate, endDate, interval],
   );
   if (state.error) return <DevLakeErrorPanel error={state.error} onRetry={state.retry} />;
   if (!state.value) return <MetricChartsSkeleton />;
-  return <MetricCharts response={state.value} report={benchmark} />;
+  return <MetricCharts response={state.value} />;
 }
 
 /** Project view: the card's figures, charts over time and the deployment history. */

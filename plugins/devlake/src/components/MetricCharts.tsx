@@ -1,4 +1,4 @@
-import type { DoraBenchmark } from '@fawkes/plugin-devlake-common';
+import type { DoraBenchmark, DoraSeriesBucket, DoraSeriesResponse } from '@fawkes/plugin-devlake-common';
 import { Card, CardBody, CardHeader, Flex, Grid, Skeleton, Text } from '@backstage/ui';
 import {
   Bar,
@@ -12,14 +12,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { DoraSeriesBucket, DoraSeriesResponse } from '../api/types';
 import { LEVEL_COLORS, LEVEL_LABELS } from './metrics';
 import { levelBands } from './thresholds';
 
-type SeriesKey = 'deploymentCount' | 'leadTimeForChanges' | 'changeFailureRate' | 'timeToRestoreService';
+type SeriesKey = 'deploymentDays' | 'leadTimeForChanges' | 'changeFailureRate' | 'timeToRestoreService';
 
 const charts: { key: SeriesKey; title: (report: DoraBenchmark) => string; unit: string }[] = [
-  { key: 'deploymentCount', title: () => 'Deployments', unit: 'deployments' },
+  { key: 'deploymentDays', title: () => 'Deployment days', unit: 'days' },
   { key: 'leadTimeForChanges', title: () => 'Median lead time for changes', unit: 'hours' },
   { key: 'changeFailureRate', title: () => 'Change failure rate', unit: '%' },
   {
@@ -41,9 +40,10 @@ function MetricChart(props: {
   report: DoraBenchmark;
 }) {
   const { chartKey, response } = props;
-  const data = response.series.map(bucket => ({
+  const data = response.buckets.map(bucket => ({
     label: bucketLabel(bucket, response.interval),
     value: bucket[chartKey],
+    deployments: bucket.deployments,
   }));
   const bands = levelBands(chartKey, props.report, response.interval);
   const areas = bands.map(band => (
@@ -63,7 +63,16 @@ function MetricChart(props: {
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="label" fontSize={12} />
       <YAxis fontSize={12} width={44} />
-      <Tooltip formatter={(value: unknown) => [value === null ? 'N/A' : `${value} ${props.unit}`, props.title]} />
+      <Tooltip
+        formatter={(value: unknown, _name: unknown, item: { payload?: { deployments: number } }) => [
+          value === null || value === undefined
+            ? 'N/A'
+            : chartKey === 'deploymentDays'
+              ? `${value} days, ${item.payload?.deployments ?? 0} deployments`
+              : `${value} ${props.unit}`,
+          props.title,
+        ]}
+      />
     </>
   );
   return (
@@ -80,7 +89,7 @@ function MetricChart(props: {
       <CardBody>
         <div style={{ width: '100%', height: 220 }} role="img" aria-label={`${props.title}, ${data.length} ${response.interval}s`}>
           <ResponsiveContainer>
-            {chartKey === 'deploymentCount' ? (
+            {chartKey === 'deploymentDays' ? (
               <BarChart data={data}>
                 {common}
                 <Bar dataKey="value" fill="#1f5493" isAnimationActive={false} />
@@ -99,8 +108,9 @@ function MetricChart(props: {
 }
 
 /** One chart per metric over the series' buckets, the report's levels as bands. */
-export function MetricCharts(props: { response: DoraSeriesResponse; report: DoraBenchmark }) {
-  if (props.response.series.length === 0) {
+export function MetricCharts(props: { response: DoraSeriesResponse; report?: DoraBenchmark }) {
+  const report = props.report ?? props.response.benchmark;
+  if (props.response.buckets.length === 0) {
     return (
       <Text variant="body-medium" data-testid="dora-series-empty">
         No buckets in this period.
@@ -113,10 +123,10 @@ export function MetricCharts(props: { response: DoraSeriesResponse; report: Dora
         <MetricChart
           key={chart.key}
           chartKey={chart.key}
-          title={chart.title(props.report)}
+          title={chart.title(report)}
           unit={chart.unit}
           response={props.response}
-          report={props.report}
+          report={report}
         />
       ))}
     </Grid.Root>

@@ -1,8 +1,8 @@
 import type { DoraMetricsResponse, DoraPerformance } from '@fawkes/plugin-devlake-common';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { catalogApiRef, EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import { Card, CardBody, CardHeader, Cell, ColumnConfig, Flex, Skeleton, Table, Text, useTable } from '@backstage/ui';
+import { DEFAULT_NAMESPACE, Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { catalogApiRef, entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
+import { Card, CardBody, CardHeader, Cell, ColumnConfig, Flex, Link, Skeleton, Table, Text, useTable } from '@backstage/ui';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { devlakeTeamName } from './annotations';
@@ -17,6 +17,8 @@ import { ServiceMetricsState, useServiceMetrics } from './useServiceMetrics';
 interface ServiceRow {
   id: string;
   entity: Entity;
+  /** The entity page, when the app mounts the catalog's entity route. */
+  href?: string;
   state: ServiceMetricsState;
 }
 
@@ -39,8 +41,8 @@ function metricCell(row: ServiceRow, key: DoraMetricKey) {
     const view = describeDevLakeError(row.state.error);
     return (
       <Cell>
-        <Text variant="body-small" color="danger" title={view.message}>
-          {view.status ?? 'error'}
+        <Text variant="body-small" title={view.message}>
+          {view.status === 404 ? 'not in DevLake' : view.status === 429 ? 'rate limited' : `error ${view.status ?? ''}`.trim()}
         </Text>
       </Cell>
     );
@@ -73,7 +75,7 @@ const columns: ColumnConfig<ServiceRow>[] = [
     isSortable: true,
     cell: row => (
       <Cell>
-        <EntityRefLink entityRef={row.entity} />
+        {row.href ? <Link href={row.href}>{row.entity.metadata.name}</Link> : row.entity.metadata.name}
       </Cell>
     ),
   },
@@ -103,14 +105,20 @@ export function TeamServicesTable(props: { group: Entity; period: Period }) {
   const services = useOwnedServices(props.group);
   const names = useMemo(() => services.value?.map(e => e.metadata.name), [services.value]);
   const states = useServiceMetrics(names, periodRequest(props.period));
+  const entityRoute = useRouteRef(entityRouteRef);
   const rows = useMemo<ServiceRow[] | undefined>(
     () =>
       services.value?.map(entity => ({
         id: stringifyEntityRef(entity),
         entity,
+        href: entityRoute?.({
+          kind: 'component',
+          namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
+          name: entity.metadata.name,
+        }),
         state: states.get(entity.metadata.name) ?? { status: 'loading' },
       })),
-    [services.value, states],
+    [services.value, states, entityRoute],
   );
   const loaded = rows?.filter(r => r.state.status !== 'loading').length ?? 0;
   const { tableProps } = useTable<ServiceRow>({

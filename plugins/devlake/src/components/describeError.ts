@@ -11,8 +11,9 @@ export interface DevLakeErrorView {
 }
 
 function backendMessage(error: Error): string {
-  // ResponseError.fromResponse keeps a non-Backstage body as "Request failed with status …, <text>".
-  const text = error.message;
+  // ResponseError keeps a body that is not Backstage's error shape as its cause's message,
+  // "Request failed with status …, <text>"; the devlake API's body is {"error": "..."}.
+  const text = error instanceof ResponseError ? error.body?.error?.message ?? error.message : error.message;
   const json = text.indexOf('{');
   if (json >= 0) {
     try {

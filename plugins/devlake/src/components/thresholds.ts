@@ -1,5 +1,5 @@
 import type { DoraBenchmark, DoraPerformance } from '@fawkes/plugin-devlake-common';
-import type { DoraSeriesInterval } from '../api/types';
+import type { DoraSeriesInterval } from '@fawkes/plugin-devlake-common';
 
 /** A value range of one performance level, as drawn behind a chart. */
 export interface LevelBand {
@@ -18,11 +18,11 @@ const frequencyOrder: DoraPerformance[] = ['low', 'medium', 'high', 'elite'];
 
 /**
  * The report's thresholds (the backend's levels, DevLake's DORA dashboard) as chart bands.
- * Deployment frequency's levels count deployment days (5 a week elite, 1 a week high, 1 a
- * month medium for 2023); per bucket they are drawn in deployments per week or per month.
+ * Deployment frequency's levels count deployment days (for 2023: a median of 5 a week elite,
+ * 1 a week high, 1 a month medium); drawn per week or per month bucket.
  */
 export function levelBands(
-  metric: 'deploymentCount' | 'leadTimeForChanges' | 'changeFailureRate' | 'timeToRestoreService',
+  metric: 'deploymentDays' | 'leadTimeForChanges' | 'changeFailureRate' | 'timeToRestoreService',
   report: DoraBenchmark,
   interval: DoraSeriesInterval,
 ): LevelBand[] {
@@ -33,7 +33,7 @@ export function levelBands(
       return report === '2021' ? bands(best, [15, 20, 30]) : bands(best, [5, 10, 15]);
     case 'timeToRestoreService':
       return bands(best, [1, 24, 168]);
-    case 'deploymentCount': {
+    case 'deploymentDays': {
       const weeksPerBucket = interval === 'week' ? 1 : 30.44 / 7;
       const elite = 5 * weeksPerBucket;
       const high = report === '2021' ? (interval === 'week' ? 7 / 30.44 : 1) : weeksPerBucket;
