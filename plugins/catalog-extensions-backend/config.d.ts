@@ -48,5 +48,17 @@ export interface Config {
     maxLocationDepth?: number;
     /** Most targets read for one registration, nested ones included. Default 20. */
     maxLocationTargets?: number;
+    /**
+     * Longest one call to the core catalog may take ('20s', { seconds: 20 }); slower answers
+     * are a 504 (the catalog finishes the call in the background). Default 20 seconds.
+     */
+    catalogTimeout?: HumanDuration | string;
+    /** Registrations and dry runs in progress at once (per backend process). */
+    registrations?: {
+      /** Across all callers; past it 503 with Retry-After. Default 2. */
+      maxConcurrent?: number;
+      /** Per caller; past it 429 with Retry-After. Default 1. */
+      maxConcurrentPerCaller?: number;
+    };
   };
 }

@@ -18,6 +18,10 @@ export interface CatalogExtensionsConfig {
   maxLocationDepth: number;
   /** Most targets read for one registration, the registered one and nested ones together. */
   maxLocationTargets: number;
+  /** Longest one call to the core catalog may take. */
+  catalogTimeoutMs: number;
+  /** Registrations and dry runs in progress at once: in total, and per caller. */
+  registrations: { maxConcurrent: number; maxConcurrentPerCaller: number };
 }
 
 export function readCatalogExtensionsConfig(
@@ -51,5 +55,11 @@ export function readCatalogExtensionsConfig(
     ],
     maxLocationDepth: positive('maxLocationDepth', 3),
     maxLocationTargets: positive('maxLocationTargets', 20),
+    // Sized from the measurement in the README: the largest allowed dry run takes 2-3 s alone.
+    catalogTimeoutMs: readDurationMs(config, 'catalogExtensions.catalogTimeout', { default: { seconds: 20 } }),
+    registrations: {
+      maxConcurrent: positive('registrations.maxConcurrent', 2),
+      maxConcurrentPerCaller: positive('registrations.maxConcurrentPerCaller', 1),
+    },
   };
 }

@@ -14,6 +14,7 @@ jest.setTimeout(60_000);
 
 const API = '/api/catalog-extensions';
 const LOCATION_ID = '0b5a4c1e-3f0e-4a39-9e6c-1f2f3e4d5c6b';
+const CATALOG_TIMEOUT_MS = 500;
 const check = createOpenApiResponseChecker(loadOpenApiDocument(), { basePath: API });
 const api = (app: any) => ({
   get: (p: string) => request(app).get(p).expect(check),
@@ -21,7 +22,7 @@ const api = (app: any) => ({
 });
 
 /** How the stand-in catalog misbehaves: answer 500 with internals, or drop the connection. */
-let catalogMode: 'error' | 'down' = 'error';
+let catalogMode: 'error' | 'down' | 'hang' = 'error';
 
 /**
  * A `catalog` plugin that fails every call; the real catalog client behind
@@ -35,6 +36,7 @@ const failingCatalog = createBackendPlugin({
       async init({ httpRouter }) {
         const router = Router();
         router.use((req, res) => {
+          if (catalogMode === 'hang') return; // accepts the request and never answers
           if (catalogMode === 'down') {
             req.socket.destroy();
             return;
@@ -65,7 +67,11 @@ describe('documented failures', () => {
         mockServices.rootConfig.factory({
           data: {
             apiGuard: { maxBodySize: '1kb', rateLimit: { user: { limit: 1000 } } },
-            catalogExtensions: { allowedFileRoots: [tmp] },
+            catalogExtensions: {
+              allowedFileRoots: [tmp],
+              catalogTimeout: { milliseconds: CATALOG_TIMEOUT_MS },
+              registrations: { maxConcurrent: 1 },
+            },
           },
         }),
       ],
@@ -111,6 +117,41 @@ describe('documented failures', () => {
       const res = await send();
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ error });
+    });
+  });
+
+  describe('when the catalog accepts the call and never answers', () => {
+    beforeAll(() => {
+      catalogMode = 'hang';
+    });
+
+    it.each([
+      ['GET /locations/{id}', () => api(server).get(`${API}/locations/${LOCATION_ID}`).set('Authorization', user), 'read catalog locations'],
+      ['GET /entities', () => api(server).get(`${API}/entities`).set('Authorization', user), 'read catalog entities'],
+      ['POST /locations', register, 'register catalog locations'],
+    ])('%s answers 504 within catalogExtensions.catalogTimeout', async (_name, send, action) => {
+      const started = Date.now();
+      const res = await send();
+      expect(res.status).toBe(504);
+      expect(res.body).toEqual({ error: `The catalog did not answer within ${CATALOG_TIMEOUT_MS} ms (${action})` });
+      expect(Date.now() - started).toBeLessThan(CATALOG_TIMEOUT_MS + 3000);
+    });
+
+    it('keeps the registration slot while the catalog still works on a timed-out call, for a bounded time', async () => {
+      const other = mockCredentials.user.header('user:default/carol');
+      // the POST of the test before still holds its slot, for at most three catalog timeouts
+      await new Promise(resolve => setTimeout(resolve, 3 * CATALOG_TIMEOUT_MS + 200));
+      const first = await register();
+      expect(first.status).toBe(504);
+      const busy = await api(server).post(`${API}/locations`).set('Authorization', other).send({ type: 'file', target: path.join(tmp, 'catalog-info.yaml') });
+      expect(busy.status).toBe(503);
+      expect(busy.body).toEqual({ error: 'Too many registrations in progress (at most 1 at a time); retry shortly' });
+      expect(Number(busy.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // released at the latest three catalog timeouts after the call started
+      await new Promise(resolve => setTimeout(resolve, 3 * CATALOG_TIMEOUT_MS + 200));
+      const again = await api(server).post(`${API}/locations`).set('Authorization', other).send({ type: 'file', target: path.join(tmp, 'catalog-info.yaml') });
+      expect(again.status).toBe(504);
+      await new Promise(resolve => setTimeout(resolve, 3 * CATALOG_TIMEOUT_MS + 200));
     });
   });
 

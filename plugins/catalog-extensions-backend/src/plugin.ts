@@ -10,6 +10,7 @@ import { EntityDocumentValidator } from './services/EntityDocumentValidator';
 import { EntityStreamer } from './services/EntityStreamer';
 import { LocationRegistrar } from './services/LocationRegistrar';
 import { LocationStatusReader } from './services/LocationStatusReader';
+import { RegistrationLimiter } from './services/RegistrationLimiter';
 import { TargetReader } from './services/TargetReader';
 
 /**
@@ -54,10 +55,16 @@ export const catalogExtensionsPlugin = createBackendPlugin({
             openApi: loadOpenApiDocument(),
             logger,
             registrar,
-            statusReader: new LocationStatusReader(catalog, request =>
-              registrar.readAndValidate(request),
+            statusReader: new LocationStatusReader(
+              catalog,
+              request => registrar.readAndValidate(request),
+              settings.catalogTimeoutMs,
             ),
-            streamer: new EntityStreamer(catalog, logger),
+            streamer: new EntityStreamer(catalog, logger, settings.catalogTimeoutMs),
+            limiter: new RegistrationLimiter({
+              ...settings.registrations,
+              maxHoldMs: 3 * settings.catalogTimeoutMs,
+            }),
           }),
           { openApi: loadOpenApiDocument() },
         );

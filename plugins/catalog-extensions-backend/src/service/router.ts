@@ -8,6 +8,7 @@ import { parseEntityFields, parseEntityFilter } from '../services/entityQuery';
 import { EntityStreamer } from '../services/EntityStreamer';
 import { LocationRegistrar } from '../services/LocationRegistrar';
 import { LocationStatusReader } from '../services/LocationStatusReader';
+import { LimitError, RegistrationLimiter } from '../services/RegistrationLimiter';
 import { OpenApiDocument } from '../schema/openapi';
 
 export interface RouterOptions {
@@ -15,6 +16,7 @@ export interface RouterOptions {
   registrar: LocationRegistrar;
   statusReader: LocationStatusReader;
   streamer: EntityStreamer;
+  limiter: RegistrationLimiter;
   /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
   openApi: OpenApiDocument;
 }
@@ -71,7 +73,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * their own.
  */
 export async function createRouter(options: RouterOptions): Promise<Router> {
-  const { registrar, statusReader, streamer } = options;
+  const { registrar, statusReader, streamer, limiter } = options;
   // An express-promise-router underneath, so async throws reach the guard's renderer.
   const router: Router = createValidatedOpenApiRouter(options.openApi, {
     middleware: [requireJsonBody()],
@@ -83,12 +85,19 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   router.post('/locations', async (req, res) => {
     const { dryRun } = parse(registerQuery, req.query, 'query');
     const body = parse(registerBody, req.body, 'request body');
-    const { credentials } = getCaller(req);
+    const { id, credentials } = getCaller(req);
+    const limited = <T>(work: () => Promise<T>) =>
+      // entity refs compare case-insensitively: one caller, one budget however it is spelled
+      limiter.run(id.toLocaleLowerCase('en-US'), work).catch(error => {
+        const retryAfter = (error as Partial<LimitError>)?.retryAfterSeconds;
+        if (retryAfter) res.set('Retry-After', String(retryAfter));
+        throw error;
+      });
     if (dryRun === 'true') {
-      res.status(200).json(await registrar.dryRun(body, credentials));
+      res.status(200).json(await limited(() => registrar.dryRun(body, credentials)));
       return;
     }
-    res.status(201).json(await registrar.register(body, credentials));
+    res.status(201).json(await limited(() => registrar.register(body, credentials)));
   });
 
   router.get('/locations/:locationId', async (req, res) => {

@@ -17,6 +17,7 @@ export class EntityStreamer {
   constructor(
     private readonly catalog: CatalogService,
     private readonly logger: LoggerService,
+    private readonly catalogTimeoutMs: number,
   ) {}
 
   async stream(
@@ -27,7 +28,7 @@ export class EntityStreamer {
     const pages = this.catalog
       .streamEntities({ ...query, pageSize: PAGE_SIZE }, { credentials })
       [Symbol.asyncIterator]();
-    const next = () => callCatalog({ action: 'read catalog entities' }, () => pages.next());
+    const next = () => callCatalog({ action: 'read catalog entities', timeoutMs: this.catalogTimeoutMs }, () => pages.next());
 
     let closed = false;
     res.on('close', () => {

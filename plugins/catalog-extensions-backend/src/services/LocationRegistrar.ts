@@ -23,7 +23,11 @@ export class LocationRegistrar {
     private readonly validator: EntityDocumentValidator,
     private readonly catalog: CatalogService,
     private readonly integrations: ScmIntegrationRegistry,
-    private readonly limits: { maxLocationDepth: number; maxLocationTargets: number },
+    private readonly limits: {
+      maxLocationDepth: number;
+      maxLocationTargets: number;
+      catalogTimeoutMs: number;
+    },
   ) {}
 
   async register(
@@ -32,7 +36,11 @@ export class LocationRegistrar {
   ): Promise<RegisterLocationResponse> {
     const { type, target } = await this.readAndValidate(request);
     const { location } = await callCatalog(
-      { action: 'register catalog locations', locationRef: `${type}:${target}` },
+      {
+        action: 'register catalog locations',
+        locationRef: `${type}:${target}`,
+        timeoutMs: this.limits.catalogTimeoutMs,
+      },
       () => this.catalog.addLocation({ type, target }, { credentials }),
     );
     return { locationId: location.id, type, target, status: 'processing' };
@@ -44,7 +52,11 @@ export class LocationRegistrar {
   ): Promise<DryRunLocationResponse> {
     const { type, target } = await this.readAndValidate(request);
     const result = await callCatalog(
-      { action: 'register catalog locations', locationRef: `${type}:${target}` },
+      {
+        action: 'register catalog locations',
+        locationRef: `${type}:${target}`,
+        timeoutMs: this.limits.catalogTimeoutMs,
+      },
       () => this.catalog.addLocation({ type, target, dryRun: true }, { credentials }),
     );
     // The catalog's dry run includes the Location entity it generates for the target itself.

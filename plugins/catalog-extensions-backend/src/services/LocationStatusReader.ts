@@ -37,10 +37,11 @@ export class LocationStatusReader {
     private readonly catalog: CatalogService,
     /** Re-checks the target; throws the same 400 a registration would get. */
     private readonly recheck: (request: RegisterLocationRequest) => Promise<unknown>,
+    private readonly catalogTimeoutMs: number,
   ) {}
 
   async get(locationId: string, credentials: BackstageCredentials): Promise<LocationStatusResponse> {
-    const location = await callCatalog({ action: 'read catalog locations' }, () =>
+    const location = await callCatalog({ action: 'read catalog locations', timeoutMs: this.catalogTimeoutMs }, () =>
       this.catalog.getLocationById(locationId, { credentials }),
     );
     if (!location) throw new NotFoundError('Location not found');
@@ -49,7 +50,7 @@ export class LocationStatusReader {
     const generatedName = locationSpecToMetadataName({ type: location.type, target: location.target });
     let locationEntity: Entity | undefined;
     const produced: Entity[] = [];
-    await callCatalog({ action: 'read catalog entities' }, async () => {
+    await callCatalog({ action: 'read catalog entities', timeoutMs: this.catalogTimeoutMs }, async () => {
       for await (const page of this.catalog.streamEntities(
         { filter: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: locationRef }, fields: STATUS_FIELDS },
         { credentials },

@@ -6,13 +6,15 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { BadGatewayError } from '@fawkes/plugin-api-guard-node';
+import { BadGatewayError, GatewayTimeoutError } from '@fawkes/plugin-api-guard-node';
 
 /** What the failed catalog call was, for the messages. */
 export interface CatalogCallContext {
   action: string;
   /** `<type>:<target>` when the call concerned a location. */
   locationRef?: string;
+  /** Longest the call may take before the caller gets a 504 (catalogExtensions.catalogTimeout). */
+  timeoutMs: number;
 }
 
 /**
@@ -56,14 +58,31 @@ export function toCatalogError(error: unknown, context: CatalogCallContext): Err
  * network failures become our errors; anything else is a bug and stays a masked 500.
  */
 export async function callCatalog<T>(context: CatalogCallContext, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await call();
+    const pending = call();
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          Object.assign(
+            new GatewayTimeoutError(
+              `The catalog did not answer within ${context.timeoutMs} ms (${context.action})`,
+            ),
+            // The catalog keeps working on the call; whoever holds a slot for it waits for this.
+            { stillRunning: pending.catch(() => undefined) },
+          ),
+        );
+      }, context.timeoutMs);
+    });
+    return await Promise.race([pending, timedOut]);
   } catch (error) {
-    if (!isError(error)) throw error;
+    if (!isError(error) || error instanceof GatewayTimeoutError) throw error;
     if (typeof (error as { statusCode?: unknown }).statusCode === 'number' || isNetworkError(error)) {
       throw toCatalogError(error, context);
     }
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

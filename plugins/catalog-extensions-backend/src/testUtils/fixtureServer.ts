@@ -4,11 +4,17 @@ import { AddressInfo } from 'node:net';
 /** A tiny HTTP server on 127.0.0.1 serving catalog-info.yaml fixtures for the URL reader. */
 export class FixtureServer {
   private readonly files = new Map<string, string | Buffer>();
+  private readonly gates = new Map<string, Promise<unknown>>();
   private server?: http.Server;
   port = 0;
 
   set(path: string, content: string | Buffer): void {
     this.files.set(path, content);
+  }
+
+  /** Answers for `path` wait until `gate` settles (a target that is slow to read). */
+  hold(path: string, gate: Promise<unknown>): void {
+    this.gates.set(path, gate);
   }
 
   delete(path: string): void {
@@ -25,12 +31,18 @@ export class FixtureServer {
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
-      const content = this.files.get(new URL(req.url ?? '/', 'http://x').pathname);
-      if (content === undefined) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/yaml' }).end(content);
+      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      const answer = () => {
+        const content = this.files.get(pathname);
+        if (content === undefined) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/yaml' }).end(content);
+      };
+      const gate = this.gates.get(pathname);
+      if (gate) gate.finally(answer);
+      else answer();
     });
     await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server!.address() as AddressInfo).port;
