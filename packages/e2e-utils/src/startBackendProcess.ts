@@ -28,6 +28,15 @@ export interface StartBackendProcessOptions {
   env?: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** The Node binary to run; default the one running this process. */
+  execPath?: string;
+  /** Config files passed before the `config` layers (e.g. an app's own app-config.yaml). */
+  configFiles?: string[];
+  /**
+   * Give `backend.listen` as an address string (`':<port>'`) rather than `{ port }`, for
+   * config files that set it as a string (the stock app-config.production.yaml does).
+   */
+  listenAsAddress?: boolean;
   readyTimeoutMs?: number;
 }
 
@@ -52,7 +61,8 @@ export async function startBackendProcess(options: StartBackendProcessOptions = 
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const configDir = mkdtempSync(join(tmpdir(), 'fawkes-backend-'));
-  const layers = [{ backend: { baseUrl, listen: { port } } }, ...(options.config ?? [])];
+  const listen = options.listenAsAddress ? `:${port}` : { port };
+  const layers = [{ backend: { baseUrl, listen } }, ...(options.config ?? [])];
   const configArgs = layers.flatMap((layer, index) => {
     const file = join(configDir, `app-config.${index}.yaml`);
     writeFileSync(file, JSON.stringify(layer));
@@ -66,12 +76,13 @@ export async function startBackendProcess(options: StartBackendProcessOptions = 
         config: ['--config', join(backendDir, '../../app-config.yaml')],
       };
   const child: ChildProcess = spawn(
-    process.execPath,
+    options.execPath ?? process.execPath,
     [
       ...(options.nodeArgs ?? []),
       ...repoArgs.loader,
       options.entry ?? join(backendDir, 'src/index.ts'),
       ...repoArgs.config,
+      ...(options.configFiles ?? []).flatMap(file => ['--config', file]),
       ...configArgs,
     ],
     {
