@@ -56,11 +56,32 @@ export interface Config {
       };
     };
     /**
-     * Namespace of a user's workspaces; `{user}` is the user entity's name made a DNS label
-     * (lowercased, invalid characters replaced; a short hash is appended when that changed it).
-     * Default `{user}-workspaces`.
+     * Namespace of a user's workspaces when Che has none for them yet (Che's
+     * `defaultNamespace.template`; Fawkes: `che-{user}`). `{user}` is the Che username when it is
+     * a plain DNS label (and, with `userName.from: entityName`, the user is in the `default`
+     * entity namespace); otherwise the username made a DNS label plus a 12-hex hash of the
+     * entity ref, so two users never get one name. Default `{user}-workspaces`.
+     * The plugin first looks for the namespace Che made: labels
+     * `app.kubernetes.io/part-of=che.eclipse.org`, `app.kubernetes.io/component=workspaces-namespace`
+     * and annotation `che.eclipse.org/username=<Che username>`.
      */
     namespaceTemplate?: string;
+    /**
+     * Create a missing user namespace from `namespaceTemplate`, with Che's labels and username
+     * annotation so Che adopts it (Che's `defaultNamespace.autoProvision`). Needs `create` on
+     * namespaces. Default false: a user without a namespace gets a 404 naming it.
+     */
+    autoProvisionNamespace?: boolean;
+    /** Where a Backstage user's Che username comes from. */
+    userName?: {
+      /**
+       * `entityName` (default): the user entity's name. `annotation`: an annotation of the User
+       * entity in the catalog (a user without it gets a 403).
+       */
+      from?: 'entityName' | 'annotation';
+      /** The annotation for `from: annotation`. Default `che.eclipse.org/username`. */
+      annotation?: string;
+    };
     /** Further namespaces every user may create workspaces in (shared team namespaces). */
     allowedNamespaces?: string[];
     /**

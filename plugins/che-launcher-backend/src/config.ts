@@ -1,5 +1,6 @@
 import { Config, ConfigReader } from '@backstage/config';
 import { readDurationMs } from '@fawkes/plugin-api-guard-node';
+import { CheUserNameSource } from './services/namespace/CheUserNames';
 import { defaultEditorId, defaultEditorTemplate } from './services/workspace/defaultEditor';
 
 export type KubernetesConnectionConfig =
@@ -19,6 +20,10 @@ export interface CheLauncherConfig {
   maxDevfileSize: number;
   devfileReadTimeoutMs: number;
   ownerOnly: boolean;
+  /** Create the user's namespace from the template when Che has not made it yet. */
+  autoProvisionNamespace: boolean;
+  /** Where a Backstage user's Che username comes from. */
+  userName: CheUserNameSource;
   /** The scheduled sweep of DevWorkspaces that failed creates left behind. */
   orphanSweep: { frequencyMs: number; minAgeMs: number };
   /** Serve reads from a DevWorkspace informer (list + watch). */
@@ -61,6 +66,15 @@ function readLimit(config: Config, key: string, fallback: number): number {
   return value;
 }
 
+function readUserName(config: Config): CheUserNameSource {
+  const from = config.getOptionalString('userName.from') ?? 'entityName';
+  if (from === 'entityName') return { from };
+  if (from === 'annotation') {
+    return { from, annotation: config.getOptionalString('userName.annotation') ?? 'che.eclipse.org/username' };
+  }
+  throw new Error(`cheLauncher.userName.from must be one of entityName, annotation; got '${from}'`);
+}
+
 export function readCheLauncherConfig(rootConfig: Config): CheLauncherConfig {
   const config = rootConfig.getOptionalConfig('cheLauncher') ?? new ConfigReader({});
   return readFrom(config);
@@ -93,6 +107,8 @@ function readFrom(config: Config): CheLauncherConfig {
     maxDevfileSize,
     devfileReadTimeoutMs: readDurationMs(config, 'devfileReadTimeout', { default: { seconds: 10 } }),
     ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
+    autoProvisionNamespace: config.getOptionalBoolean('autoProvisionNamespace') ?? false,
+    userName: readUserName(config),
     orphanSweep: {
       frequencyMs: readDurationMs(config, 'orphanSweep.frequency', { default: { minutes: 5 } }),
       minAgeMs: readDurationMs(config, 'orphanSweep.minAge', { default: { minutes: 10 } }),

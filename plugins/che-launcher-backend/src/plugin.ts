@@ -17,7 +17,9 @@ import { DevfileSourceResolver } from './services/devfile/DevfileSourceResolver'
 import { DevfileTemplates } from './services/devfile/DevfileTemplates';
 import { DevfileSchemaValidator } from './services/devfile/DevfileSchemaValidator';
 import { parseDevfile } from './services/devfile/parseDevfile';
-import { createDevWorkspaceClient } from './services/kubernetes/createDevWorkspaceClient';
+import { createDevWorkspaceClient, createNamespaceClient } from './services/kubernetes/createDevWorkspaceClient';
+import { CheUserNames } from './services/namespace/CheUserNames';
+import { UserNamespaces } from './services/namespace/UserNamespaces';
 import { withDevWorkspaceInformer } from './services/kubernetes/withDevWorkspaceInformer';
 import { OrphanCleaner } from './services/workspace/OrphanCleaner';
 import { WorkspaceService } from './services/workspace/WorkspaceService';
@@ -40,8 +42,9 @@ export const cheLauncherPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler, lifecycle, catalog }) {
+      async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler, lifecycle, catalog, auth }) {
         const config = readCheLauncherConfig(rootConfig);
         const schemaValidator = new DevfileSchemaValidator();
 
@@ -84,8 +87,18 @@ export const cheLauncherPlugin = createBackendPlugin({
           });
         }
 
+        const namespaces = new UserNamespaces({
+          client: createNamespaceClient(config),
+          userNames: new CheUserNames(config.userName, { catalog, auth }),
+          template: config.namespaceTemplate,
+          autoProvision: config.autoProvisionNamespace,
+          allowedNamespaces: config.allowedNamespaces,
+          logger,
+        });
+
         const workspaces = new WorkspaceService({
           client,
+          namespaces,
           orphans,
           devfileReader: new DevfileReader(
             BoundedUrlReader.create(

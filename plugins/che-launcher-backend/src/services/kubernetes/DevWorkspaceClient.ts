@@ -1,12 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import {
-  CustomObjectsApi,
-  KubeConfig,
-  Observable,
-  PatchStrategy,
-  RequestContext,
-  ResponseContext,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import {
   DEVWORKSPACE_GROUP,
   DEVWORKSPACE_PLURAL,
@@ -14,8 +7,8 @@ import {
   DEVWORKSPACE_VERSION,
 } from '../workspace/constants';
 import { DevWorkspace, DevWorkspaceTemplate } from '../workspace/types';
-import { kubernetesCodeOf, KubernetesRequest, translateKubernetesError } from './errors';
-import { KeepAliveAgents } from './KeepAliveAgents';
+import { BoundedKubernetesCalls } from './BoundedKubernetesCalls';
+import { kubernetesCodeOf, KubernetesRequest } from './errors';
 
 /** Reads and writes DevWorkspaces and DevWorkspaceTemplates through the Kubernetes API. */
 export interface DevWorkspaceClient {
@@ -38,15 +31,11 @@ const dwt = { ...dw, plural: DEVWORKSPACE_TEMPLATE_PLURAL };
 /** Every call is bounded by `timeoutMs` (aborted, then 504) and errors are translated. */
 export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
   private readonly api: CustomObjectsApi;
-  private readonly agents = new KeepAliveAgents();
-  private readonly host: string;
+  private readonly calls: BoundedKubernetesCalls;
 
-  constructor(
-    kubeConfig: KubeConfig,
-    private readonly timeoutMs: number,
-  ) {
+  constructor(kubeConfig: KubeConfig, timeoutMs: number) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi);
-    this.host = hostOf(kubeConfig.getCurrentCluster()?.server);
+    this.calls = new BoundedKubernetesCalls(kubeConfig, timeoutMs);
   }
 
   private request(
@@ -54,8 +43,16 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
     kind: typeof dw,
     namespace?: string,
     name?: string,
-  ): KubernetesRequest {
-    return { verb, plural: kind.plural, group: kind.group, version: kind.version, namespace, name, host: this.host };
+  ): Omit<KubernetesRequest, 'host'> {
+    return { verb, plural: kind.plural, group: kind.group, version: kind.version, namespace, name };
+  }
+
+  private call<T>(
+    request: Omit<KubernetesRequest, 'host'>,
+    fn: (options: any) => Promise<T>,
+    contentType?: string,
+  ): Promise<T> {
+    return this.calls.call(request, fn, contentType);
   }
 
   async create(devWorkspace: DevWorkspace): Promise<DevWorkspace> {
@@ -132,55 +129,6 @@ export class KubernetesDevWorkspaceClient implements DevWorkspaceClient {
       if (kubernetesCodeOf(error) === 404 && (error as Error).name === 'NotFoundError') return false;
       throw error;
     }
-  }
-
-  private async call<T>(
-    request: KubernetesRequest,
-    fn: (options: any) => Promise<T>,
-    contentType?: string,
-  ): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new Error('timeout'));
-      }, this.timeoutMs);
-    });
-    // Per-call middleware: the abort signal, a shared keep-alive agent in place of the one
-    // the client made for this call alone, and the patch Content-Type forced explicitly
-    // (never left to the client's defaults).
-    const middleware = {
-      pre: (context: RequestContext) => {
-        context.setSignal(controller.signal);
-        const agent = context.getAgent();
-        if (agent) context.setAgent(this.agents.reuse(agent));
-        if (contentType) context.setHeaderParam('Content-Type', contentType);
-        return new Observable(Promise.resolve(context));
-      },
-      post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
-    };
-    try {
-      return await Promise.race([
-        fn({ middleware: [middleware], middlewareMergeStrategy: 'append' }),
-        timedOut,
-      ]);
-    } catch (error) {
-      throw translateKubernetesError(error, request, {
-        timedOut: controller.signal.aborted,
-        timeoutMs: this.timeoutMs,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-function hostOf(server: string | undefined): string {
-  try {
-    return server ? new URL(server).host : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }
 

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { CheLauncherConfig } from '../../config';
 import { createKubeConfig } from './createKubeConfig';
+import { KubernetesNamespaceClient, NamespaceClient, UnconfiguredNamespaceClient } from './NamespaceClient';
 import {
   DevWorkspaceClient,
   KubernetesDevWorkspaceClient,
@@ -34,6 +35,23 @@ export function createDevWorkspaceClient(
       `The Kubernetes configuration (cheLauncher.kubernetes, type ${config.kubernetes.type}) is unusable: ${(error as Error).message}; workspace routes will answer 503`,
     );
     return new UnconfiguredDevWorkspaceClient(
+      'The Kubernetes connection of che-launcher is misconfigured; see the backend logs',
+    );
+  }
+}
+
+/** The namespace client for the same connection (503s when there is none or it is unusable). */
+export function createNamespaceClient(config: CheLauncherConfig): NamespaceClient {
+  if (!config.kubernetes) {
+    return new UnconfiguredNamespaceClient(
+      'No Kubernetes cluster is configured for che-launcher (cheLauncher.kubernetes)',
+    );
+  }
+  try {
+    return new KubernetesNamespaceClient(createKubeConfig(config.kubernetes), config.requestTimeoutMs);
+  } catch {
+    // createDevWorkspaceClient has logged why.
+    return new UnconfiguredNamespaceClient(
       'The Kubernetes connection of che-launcher is misconfigured; see the backend logs',
     );
   }

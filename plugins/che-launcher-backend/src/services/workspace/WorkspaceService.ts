@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { UserNamespaces } from '../namespace/UserNamespaces';
 import { OrphanCleaner } from './OrphanCleaner';
 import { Caller } from '@fawkes/plugin-api-guard-node';
 import {
@@ -44,7 +45,6 @@ import {
   ownerLabelValue,
   parseWorkspaceId,
   toWorkspaceId,
-  userNamespace,
 } from './names';
 import { KeyedMutex } from './KeyedMutex';
 import { isActive, ownerOf, toWorkspace } from './toWorkspace';
@@ -74,6 +74,7 @@ export class WorkspaceService {
       editorDevfile: Record<string, unknown>;
       logger: LoggerService;
       orphans: OrphanCleaner;
+      namespaces: UserNamespaces;
     },
   ) {}
 
@@ -82,12 +83,12 @@ export class WorkspaceService {
       throw new NotAllowedError('Workspaces can only be created by users');
     }
     await this.deps.access.assertAllowed(cheLauncherWorkspaceCreatePermission, caller.credentials);
-    const namespace = this.namespaceFor(caller.id, input.namespace);
+    const namespace = await this.namespaceFor(caller.id, input.namespace);
     // The download and checks run outside the per-user lock: one slow devfile host must not
     // hold up the same user's other creates. The lock covers the limit check and cluster steps.
     const devfile = await this.readDevfile(input.devfileUrl);
     return this.ownerLock.run(normalizeEntityRef(caller.id), async () => {
-      await this.assertCreateLimits(caller.id);
+      await this.assertCreateLimits(caller.id, namespace);
       return this.createInNamespace(caller.id, namespace, input, devfile);
     });
   }
@@ -194,10 +195,8 @@ export class WorkspaceService {
     const selector = owner
       ? `${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`
       : MANAGED_SELECTOR;
-    const items = await this.deps.client.list(selector);
+    const items = await this.ownersOwn(await this.deps.client.list(selector));
     const workspaces = items
-      .filter(item => isManaged(item) && !item.metadata.deletionTimestamp)
-      .filter(item => !isBeingCreated(item))
       .filter(item => !owner || normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner))
       .filter(item => canRead(toResource(item)))
       .map(item => toWorkspace(item, this.deps.config.cheUrl))
@@ -253,7 +252,8 @@ export class WorkspaceService {
         const parsed = parseWorkspaceId(workspaceId);
         if (!parsed) return undefined;
         const devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
-        return devWorkspace && isManaged(devWorkspace) ? toResource(devWorkspace) : undefined;
+        const [own] = devWorkspace ? await this.ownersOwn([devWorkspace]) : [];
+        return own ? toResource(own) : undefined;
       }),
     );
   }
@@ -269,12 +269,7 @@ export class WorkspaceService {
       throw new InputError('Invalid workspaceId');
     }
     const devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
-    if (
-      !devWorkspace ||
-      !isManaged(devWorkspace) ||
-      devWorkspace.metadata.deletionTimestamp ||
-      isBeingCreated(devWorkspace)
-    ) {
+    if (!devWorkspace || (await this.ownersOwn([devWorkspace])).length === 0) {
       throw new NotFoundError(WORKSPACE_NOT_FOUND);
     }
     await this.deps.access.assertWorkspaceAccess(
@@ -290,50 +285,81 @@ export class WorkspaceService {
     return this.deps.client.patch(namespace, name, patch);
   }
 
-  /** The namespace a user's new workspace goes to; 400/403 for namespaces they may not use. */
-  private namespaceFor(userEntityRef: string, requested: string | undefined): string {
-    const own = userNamespace(this.deps.config.namespaceTemplate, userEntityRef);
-    const namespace = requested ?? own;
-    if (isSystemNamespace(namespace)) {
-      throw new NotAllowedError(`Workspaces may not be created in system namespace '${namespace}'`);
-    }
-    if (namespace !== own && !this.deps.config.allowedNamespaces.includes(namespace)) {
-      throw new NotAllowedError(`You may not create workspaces in namespace '${namespace}'`);
-    }
-    return namespace;
+  /**
+   * The managed, complete, not-deleted DevWorkspaces whose owner marks count: those in their
+   * owner's own namespace or a shared one (`allowedNamespaces`). Marks elsewhere mean nothing.
+   */
+  private async ownersOwn(items: DevWorkspace[]): Promise<DevWorkspace[]> {
+    const candidates = items.filter(
+      item => isManaged(item) && !item.metadata.deletionTimestamp && !isBeingCreated(item),
+    );
+    const verdicts = await Promise.all(
+      candidates.map(item =>
+        this.deps.namespaces.isUsersNamespace(ownerOf(item)!, item.metadata.namespace),
+      ),
+    );
+    return candidates.filter((_, i) => verdicts[i]);
   }
 
-  private async ownedWorkspaces(owner: string): Promise<DevWorkspace[]> {
-    const items = await this.deps.client.list(
-      `${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`,
-    );
-    return items.filter(
-      item =>
-        isManaged(item) &&
-        !item.metadata.deletionTimestamp &&
-        !isBeingCreated(item) &&
-        normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner),
-    );
+  /** The namespace a user's new workspace goes to; 403 for namespaces they may not use. */
+  private async namespaceFor(userEntityRef: string, requested: string | undefined): Promise<string> {
+    if (requested !== undefined) {
+      if (isSystemNamespace(requested)) {
+        throw new NotAllowedError(`Workspaces may not be created in system namespace '${requested}'`);
+      }
+      if (!(await this.deps.namespaces.isUsersNamespace(userEntityRef, requested))) {
+        throw new NotAllowedError(`You may not create workspaces in namespace '${requested}'`);
+      }
+      return requested;
+    }
+    const own = await this.deps.namespaces.forCreate(userEntityRef);
+    if (isSystemNamespace(own)) {
+      throw new NotAllowedError(`Workspaces may not be created in system namespace '${own}'`);
+    }
+    return own;
   }
 
-  private async assertCreateLimits(owner: string): Promise<void> {
+  /**
+   * What Che counts for a user's limits: every DevWorkspace in their own namespace (made by
+   * the dashboard or the plugin), plus the plugin's workspaces of theirs in shared namespaces.
+   */
+  private async countedWorkspaces(owner: string, ownNamespace: string | undefined): Promise<DevWorkspace[]> {
+    const [marked, inNamespace] = await Promise.all([
+      this.deps.client
+        .list(`${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`)
+        .then(items => this.ownersOwn(items))
+        .then(items => items.filter(item => normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner))),
+      ownNamespace ? this.deps.client.list('', ownNamespace) : Promise.resolve([]),
+    ]);
+    const byUid = new Map<string, DevWorkspace>();
+    for (const item of [...marked, ...inNamespace]) {
+      if (item.metadata.deletionTimestamp || isBeingCreated(item)) continue;
+      byUid.set(item.metadata.uid ?? `${item.metadata.namespace}/${item.metadata.name}`, item);
+    }
+    return [...byUid.values()];
+  }
+
+  private async assertCreateLimits(owner: string, namespace: string): Promise<void> {
     const { maxWorkspacesPerUser, maxRunningWorkspacesPerUser } = this.deps.config.limits;
     if (maxWorkspacesPerUser === -1 && maxRunningWorkspacesPerUser === -1) return;
-    const owned = await this.ownedWorkspaces(owner);
-    if (maxWorkspacesPerUser !== -1 && owned.length >= maxWorkspacesPerUser) {
+    const own = this.deps.config.allowedNamespaces.includes(namespace)
+      ? await this.deps.namespaces.find(owner)
+      : namespace;
+    const counted = await this.countedWorkspaces(owner, own);
+    if (maxWorkspacesPerUser !== -1 && counted.length >= maxWorkspacesPerUser) {
       throw new ConflictError(
         `Workspace limit reached: you may have at most ${maxWorkspacesPerUser} workspace(s); delete one first`,
       );
     }
-    this.checkRunning(owned, maxRunningWorkspacesPerUser);
+    this.checkRunning(counted, maxRunningWorkspacesPerUser);
   }
 
   private async assertRunningLimit(owner: string, starting: DevWorkspace): Promise<void> {
     const max = this.deps.config.limits.maxRunningWorkspacesPerUser;
     if (max === -1) return;
-    const owned = await this.ownedWorkspaces(owner);
+    const counted = await this.countedWorkspaces(owner, await this.deps.namespaces.find(owner));
     this.checkRunning(
-      owned.filter(item => item.metadata.uid !== starting.metadata.uid),
+      counted.filter(item => item.metadata.uid !== starting.metadata.uid),
       max,
     );
   }

@@ -31,3 +31,12 @@ export const DEVWORKSPACE_SOURCE = 'backstage';
 
 /** Label selector of every DevWorkspace this plugin manages. */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+
+// Che's user namespaces (che-server's KubernetesNamespaceFactory, as the dashboard relies on).
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const PART_OF_CHE = 'che.eclipse.org';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const COMPONENT_WORKSPACES_NAMESPACE = 'workspaces-namespace';
+export const ANNOTATION_CHE_USERNAME = 'che.eclipse.org/username';
+/** Selector of Che's user namespaces. */
+export const CHE_NAMESPACE_SELECTOR = `${LABEL_PART_OF}=${PART_OF_CHE},${LABEL_COMPONENT}=${COMPONENT_WORKSPACES_NAMESPACE}`;

@@ -54,8 +54,39 @@ describe('userNamespace', () => {
     const a = userNamespace('{user}-workspaces', 'user:default/jane.doe');
     const b = userNamespace('{user}-workspaces', 'user:default/jane_doe');
     const c = userNamespace('{user}-workspaces', 'user:other/jane.doe');
-    expect(a).toMatch(/^jane-doe-[0-9a-f]{6}-workspaces$/);
+    expect(a).toMatch(/^jane-doe-[0-9a-f]{12}-workspaces$/);
     expect(new Set([a, b, c]).size).toBe(3);
+  });
+
+  it('is injective over adversarial names', () => {
+    const hashedJane = userNamespace('{user}-workspaces', 'user:development/jane.doe').replace(/-workspaces$/, '');
+    const refs = [
+      'user:default/jane-doe-x',
+      'user:other/jane-doe-x',
+      'user:OTHER/jane-doe-x',
+      'user:development/jane.doe',
+      `user:default/${hashedJane}`, // a user literally named like another's hashed form
+      'user:default/jane-doe',
+      'user:default/jane--doe',
+      'user:default/Jane-Doe',
+      'user:default/jane_doe',
+      'user:default/jane.doe',
+      `user:default/${'a'.repeat(50)}`,
+      `user:default/${'a'.repeat(51)}`,
+      'user:default/a',
+      'user:default/a-workspaces',
+      'user:default/-a-',
+    ];
+    const namespaces = refs.map(ref => userNamespace('{user}-workspaces', ref));
+    // Entity refs are case-insensitive: user:other and user:OTHER are one user.
+    const distinctUsers = new Set(refs.map(ref => ref.toLocaleLowerCase('en-US')));
+    const byUser = new Map(refs.map((ref, i) => [ref.toLocaleLowerCase('en-US'), namespaces[i]]));
+    expect(new Set(byUser.values()).size).toBe(distinctUsers.size);
+    refs.forEach((ref, i) => expect(namespaces[i]).toBe(byUser.get(ref.toLocaleLowerCase('en-US'))));
+    expect(userNamespace('{user}-workspaces', 'user:default/jane-doe-x')).toBe('jane-doe-x-workspaces');
+    expect(userNamespace('{user}-workspaces', 'user:other/jane-doe-x')).not.toBe('jane-doe-x-workspaces');
+    expect(userNamespace('{user}-workspaces', `user:default/${hashedJane}`)).not.toBe(`${hashedJane}-workspaces`);
+    for (const ns of namespaces) expect(ns).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   });
 
   it('stays a DNS label for very long names', () => {

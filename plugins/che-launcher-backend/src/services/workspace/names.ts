@@ -66,21 +66,41 @@ export function ownerLabelValue(userEntityRef: string): string {
   return shortHash(normalizeEntityRef(userEntityRef), 40);
 }
 
+/** Length of the hash that keeps `{user}` injective. */
+const NAMESPACE_HASH_LENGTH = 12;
+const HASHED_SUFFIX = new RegExp(`-[0-9a-f]{${NAMESPACE_HASH_LENGTH}}$`);
+
 /**
- * The user's namespace from the template (`{user}-workspaces` by default). `{user}` is the user
- * entity's name as a DNS label; if making it one changed it (or it had to be shortened), a short
- * hash of the full entity ref is appended so two users never share a namespace.
+ * The user's namespace from the template (`{user}-workspaces` by default), injective over
+ * users: `{user}` is the Che username as it is when that is a plain DNS label that fits, cannot
+ * be mistaken for a hashed form, and (when the Che username is the entity name) the user is in
+ * the `default` entity namespace; otherwise it is the username made a DNS label plus `-` and a
+ * 12-hex hash of the full entity ref. So `user:default/jane` → `jane-workspaces`, while
+ * `user:other/jane`, `user:default/jane.doe` and a user literally named like a hashed form all
+ * get hashed names. (Whoever the namespace then belongs to is also checked on the cluster.)
  */
-export function userNamespace(template: string, userEntityRef: string): string {
-  const { name } = parseEntityRef(userEntityRef);
+export function userNamespace(
+  template: string,
+  userEntityRef: string,
+  cheUserName: string = parseEntityRef(userEntityRef).name,
+): string {
+  const ref = parseEntityRef(userEntityRef);
   const budget = MAX_NAME_LENGTH - (template.length - '{user}'.length);
-  if (budget < 12) {
+  if (budget < NAMESPACE_HASH_LENGTH + 6) {
     throw new Error(`cheLauncher.namespaceTemplate '${template}' leaves too little room for the user name`);
   }
-  let user = sanitizeName(name);
-  if (user !== name || user.length > budget) {
-    const hash = shortHash(normalizeEntityRef(userEntityRef), 6);
-    user = `${trimToLength(user, budget - hash.length - 1) || 'user'}-${hash}`;
+  const nameIsUserName = cheUserName === ref.name;
+  // Entity refs are case-insensitive: `Jane` and `jane` are one user, with one namespace.
+  const candidate = nameIsUserName ? cheUserName.toLocaleLowerCase('en-US') : cheUserName;
+  const plain =
+    DNS_LABEL.test(candidate) &&
+    candidate.length <= budget &&
+    !HASHED_SUFFIX.test(candidate) &&
+    (!nameIsUserName || ref.namespace.toLocaleLowerCase('en-US') === 'default');
+  let user = candidate;
+  if (!plain) {
+    const hash = shortHash(normalizeEntityRef(userEntityRef), NAMESPACE_HASH_LENGTH);
+    user = `${trimToLength(sanitizeName(cheUserName), budget - hash.length - 1) || 'user'}-${hash}`;
   }
   return template.replace('{user}', user);
 }

@@ -1,0 +1,195 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { KubeApiTestServer, namespaceResource } from '@fawkes/kube-api-test-server';
+import {
+  checked,
+  DW,
+  devfileUrl,
+  goldenDevfile,
+  objectsOf,
+  startCheLauncher,
+  startKube,
+} from './__testUtils__/harness';
+import { ownerLabelValue } from './services/workspace/names';
+
+jest.setTimeout(30_000);
+
+const CHE_LABELS = {
+  'app.kubernetes.io/part-of': 'che.eclipse.org',
+  'app.kubernetes.io/component': 'workspaces-namespace',
+};
+
+const as = (ref: string) => mockCredentials.user.header(ref);
+
+function cheNamespace(kube: KubeApiTestServer, name: string, username: string) {
+  kube.store.create(namespaceResource, undefined, {
+    metadata: { name, labels: CHE_LABELS, annotations: { 'che.eclipse.org/username': username } },
+  });
+}
+
+const allWorkspaces = (kube: KubeApiTestServer) =>
+  objectsOf(kube, DW).map(o => `${o.metadata.namespace}/${o.metadata.name}`);
+
+describe("che-launcher: Che's user namespaces", () => {
+  let kube: KubeApiTestServer;
+  let server: any;
+  let stopBackend: () => Promise<void>;
+
+  beforeAll(async () => {
+    kube = await startKube([], { startDelayMs: 50, stopDelayMs: 50 });
+    cheNamespace(kube, 'kate-che', 'kate');
+    // The template's name for mallory, but Che made it for alice.
+    cheNamespace(kube, 'che-mallory', 'alice');
+    kube.createNamespace('elsewhere');
+    const backend = await startCheLauncher({
+      kube,
+      files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
+      cheLauncher: {
+        namespaceTemplate: 'che-{user}',
+        autoProvisionNamespace: true,
+        limits: { maxRunningWorkspacesPerUser: -1 },
+      },
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await kube?.stop();
+  });
+
+  const create = (ref: string, name: string) =>
+    checked(server)
+      .post('/api/che-launcher/workspaces')
+      .set('Authorization', as(ref))
+      .send({ devfileUrl: devfileUrl('goldenpath-python.yaml'), name });
+
+  it("uses the namespace Che labelled and annotated for the user", async () => {
+    const res = await create('user:default/kate', 'kates');
+    expect(res.status).toBe(201);
+    expect(res.body.workspaceId).toBe('kate-che.kates');
+  });
+
+  it('provisions a missing namespace from the template with exactly Che’s labels and annotation', async () => {
+    const res = await create('user:default/leo', 'leos');
+    expect(res.status).toBe(201);
+    expect(res.body.workspaceId).toBe('che-leo.leos');
+    const ns = kube.object({ group: '', version: 'v1', plural: 'namespaces', name: 'che-leo' });
+    expect(ns?.metadata?.labels).toEqual(CHE_LABELS);
+    expect(ns?.metadata?.annotations).toEqual({
+      'che.eclipse.org/username': 'leo',
+      'che-launcher.fawkes.io/owner': 'user:default/leo',
+    });
+  });
+
+  it("never uses a namespace annotated for another Che user", async () => {
+    const before = allWorkspaces(kube);
+    const res = await create('user:default/mallory', 'mallorys');
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: "Namespace 'che-mallory' belongs to another user; ask a cluster administrator",
+    });
+    expect(allWorkspaces(kube)).toEqual(before);
+  });
+
+  it('gives distinct users distinct namespaces, whatever their names', async () => {
+    const refs = [
+      'user:default/jane-doe-x',
+      'user:other/jane-doe-x',
+      'user:development/jane.doe',
+      'user:default/jane-doe',
+    ];
+    const namespaces: string[] = [];
+    for (const ref of refs) {
+      const res = await create(ref, 'adv');
+      expect(res.status).toBe(201);
+      namespaces.push(res.body.workspaceId.split('.')[0]);
+    }
+    // A user literally named like one of the hashed namespaces above.
+    const hashed = namespaces.find(ns => /-[0-9a-f]{12}$/.test(ns))!;
+    const lookalike = await create(`user:default/${hashed.replace(/^che-/, '')}`, 'adv');
+    expect(lookalike.status).toBe(201);
+    namespaces.push(lookalike.body.workspaceId.split('.')[0]);
+
+    expect(new Set(namespaces).size).toBe(refs.length + 1);
+    expect(namespaces[0]).toBe('che-jane-doe-x');
+    // Each sees only their own workspace.
+    for (const [i, ref] of [...refs, `user:default/${hashed.replace(/^che-/, '')}`].entries()) {
+      const list = await checked(server).get('/api/che-launcher/workspaces').set('Authorization', as(ref));
+      expect(list.body.workspaces.map((w: any) => w.workspaceId)).toEqual([`${namespaces[i]}.adv`]);
+    }
+  });
+
+  it("ignores owner marks outside the owner's namespace", async () => {
+    kube.createObject(
+      { ...DW, namespace: 'elsewhere' },
+      {
+        apiVersion: 'workspace.devfile.io/v1alpha2',
+        kind: 'DevWorkspace',
+        metadata: {
+          name: 'planted',
+          labels: {
+            'app.kubernetes.io/managed-by': 'backstage-che-launcher',
+            'che-launcher.fawkes.io/owner-hash': ownerLabelValue('user:default/kate'),
+          },
+          annotations: { 'che-launcher.fawkes.io/owner': 'user:default/kate' },
+        },
+        spec: { started: false, template: {} },
+      },
+    );
+    const list = await checked(server).get('/api/che-launcher/workspaces').set('Authorization', as('user:default/kate'));
+    expect(list.body.workspaces.map((w: any) => w.workspaceId)).toEqual(['kate-che.kates']);
+    for (const method of ['get', 'delete'] as const) {
+      const res = await checked(server)[method]('/api/che-launcher/workspaces/elsewhere.planted').set('Authorization', as('user:default/kate'));
+      expect(res.status).toBe(404);
+    }
+    expect(allWorkspaces(kube)).toContain('elsewhere/planted');
+  });
+});
+
+describe('che-launcher: the Che username from a User entity annotation', () => {
+  it('finds the namespace Che made for that username', async () => {
+    const kube = await startKube([], { startDelayMs: 50, stopDelayMs: 50 });
+    cheNamespace(kube, 'nina-che', 'nina.k');
+    const backend = await startCheLauncher({
+      kube,
+      files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
+      cheLauncher: {
+        userName: { from: 'annotation', annotation: 'che.eclipse.org/username' },
+        limits: { maxRunningWorkspacesPerUser: -1 },
+      },
+      features: [
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'User',
+              metadata: { name: 'nina', namespace: 'default', annotations: { 'che.eclipse.org/username': 'nina.k' } },
+              spec: {},
+            },
+            { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'otto', namespace: 'default' }, spec: {} },
+          ],
+        }),
+      ],
+    });
+    try {
+      const post = (ref: string) =>
+        checked(backend.server)
+          .post('/api/che-launcher/workspaces')
+          .set('Authorization', as(ref))
+          .send({ devfileUrl: devfileUrl('goldenpath-python.yaml'), name: 'mine' });
+      const res = await post('user:default/nina');
+      expect(res.status).toBe(201);
+      expect(res.body.workspaceId).toBe('nina-che.mine');
+      const otto = await post('user:default/otto');
+      expect(otto.status).toBe(403);
+      expect(otto.body).toEqual({
+        error: "Your user entity has no Che username (annotation 'che.eclipse.org/username'); ask an administrator",
+      });
+    } finally {
+      await backend.stop();
+      await kube.stop();
+    }
+  });
+});
