@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure MariaDB, PostgreSQL and Redis answer on loopback, as the tests expect:
 # MariaDB 127.0.0.1:3306 (root, empty password), PostgreSQL 127.0.0.1:5432 (trust),
-# Redis 127.0.0.1:6379. Starts a stopped service; installs a missing one from Debian's
-# packages. Safe to run any number of times.
+# Redis 127.0.0.1:6379, and that Debian's Chromium is installed (/usr/bin/chromium, for the
+# browser tests). Starts a stopped service; installs a missing one from Debian's packages.
+# Safe to run any number of times.
 set -uo pipefail
 
 answers() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
@@ -56,7 +57,14 @@ ensure_postgres() {
   fi
 }
 
+# The browser end-to-end tests (packages/e2e) drive Debian's Chromium; never a downloaded one.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  install_pkgs chromium || { echo "ensure-services: could not install chromium" >&2; return 1; }
+}
+
 status=0
+ensure_chromium || status=1
 ensure_redis || status=1
 ensure_mariadb || status=1
 ensure_postgres || status=1

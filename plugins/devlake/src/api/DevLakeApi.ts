@@ -9,7 +9,6 @@ import {
   DoraSeriesRequest,
   DoraSeriesResponse,
 } from '@fawkes/plugin-devlake-common';
-import { ResponseError } from '@backstage/errors';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 
 /** What the devlake frontend asks the devlake backend. */
@@ -30,16 +29,9 @@ export class DevLakeApiClient implements DevLakeApi {
   private readonly client: DevLakeClient;
 
   constructor(options: { discoveryApi: DevLakeDiscoveryApi; fetchApi: DevLakeFetchApi }) {
-    // A failed response becomes a ResponseError (the project's error convention), which keeps
-    // the status and headers the UI needs, such as a 429's Retry-After.
-    const fetchApi: DevLakeFetchApi = {
-      fetch: async (input, init) => {
-        const response = await options.fetchApi.fetch(input, init);
-        if (!response.ok) throw await ResponseError.fromResponse(response);
-        return response;
-      },
-    };
-    this.client = new DevLakeClient({ discoveryApi: options.discoveryApi, fetchApi });
+    // The client throws ResponseError, which keeps the status and headers the UI needs
+    // (a 429's Retry-After).
+    this.client = new DevLakeClient(options);
   }
 
   getDoraMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse> {

@@ -26,7 +26,7 @@ function tile(key: string) {
   return within(screen.getByTestId(`dora-metric-${key}`));
 }
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 // Two shared CPU cores: give async queries more than the 1 s default.
 configure({ asyncUtilTimeout: 10_000 });
 

@@ -63,7 +63,7 @@ const rowVersions = () =>
     .slice(1)
     .map(row => within(row).getByRole('rowheader').textContent);
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 // Two shared CPU cores: give async queries more than the 1 s default.
 configure({ asyncUtilTimeout: 10_000 });
 

@@ -8,7 +8,7 @@ import { devlakeApiRef } from '../api/DevLakeApi';
 import { doraResponse, fakeDevLakeBackend, jsonError } from '../testUtils/fakeDevLakeBackend';
 import { EntityTeamDoraContent } from './TeamDoraContent';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 // Two shared CPU cores: give async queries more than the 1 s default.
 configure({ asyncUtilTimeout: 10_000 });
 
