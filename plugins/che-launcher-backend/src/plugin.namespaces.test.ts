@@ -193,3 +193,34 @@ describe('che-launcher: the Che username from a User entity annotation', () => {
     }
   });
 });
+
+describe('che-launcher: limits count what Che counts', () => {
+  it("counts the dashboard's running workspaces in the user's namespace (default limit 1)", async () => {
+    const kube = await startKube(['oscar-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
+    kube.createObject(
+      { ...DW, namespace: 'oscar-workspaces' },
+      {
+        apiVersion: 'workspace.devfile.io/v1alpha2',
+        kind: 'DevWorkspace',
+        metadata: { name: 'from-dashboard' },
+        spec: { started: true, template: {} },
+        status: { phase: 'Running' },
+      },
+    );
+    const backend = await startCheLauncher({ kube, files: { '/goldenpath-python.yaml': { body: goldenDevfile } } });
+    try {
+      const res = await checked(backend.server)
+        .post('/api/che-launcher/workspaces')
+        .set('Authorization', as('user:default/oscar'))
+        .send({ devfileUrl: devfileUrl('goldenpath-python.yaml'), name: 'second' });
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({
+        error: 'Running workspace limit reached: you may have at most 1 running workspace(s); stop one first',
+      });
+      expect(allWorkspaces(kube)).toEqual(['oscar-workspaces/from-dashboard']);
+    } finally {
+      await backend.stop();
+      await kube.stop();
+    }
+  });
+});

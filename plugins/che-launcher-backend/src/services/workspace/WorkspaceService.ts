@@ -266,7 +266,8 @@ export class WorkspaceService {
   ): Promise<DevWorkspace> {
     const parsed = parseWorkspaceId(workspaceId);
     if (!parsed) {
-      throw new InputError('Invalid workspaceId');
+      // The API document lists "Invalid workspace ID" under 404: nothing can be found by it.
+      throw new NotFoundError(WORKSPACE_NOT_FOUND);
     }
     const devWorkspace = await this.deps.client.get(parsed.namespace, parsed.name);
     if (!devWorkspace || (await this.ownersOwn([devWorkspace])).length === 0) {
