@@ -5,6 +5,8 @@ import { devlakeModuleDemoDatabase } from '@fawkes/devlake-fixtures';
 import { loadOpenApiDocument } from './schema/openapi';
 import { deploymentHistoryQuerySchema, doraMetricsQuerySchema } from './router/queryValidation';
 
+jest.setTimeout(60_000);
+
 const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
 const document = loadOpenApiDocument();
 

@@ -7,6 +7,8 @@ import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 import { buildDoraFixture, currentPeriod } from './__testUtils__/doraFixture';
 
+jest.setTimeout(60_000);
+
 const databases = new DevLakeTestDatabases();
 afterAll(() => databases.cleanup());
 

@@ -6,6 +6,8 @@ import { createDevLakeSchema, DevLakeFixture, DevLakeTestDatabases, splitSqlStat
 import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 
+jest.setTimeout(60_000);
+
 const databases = new DevLakeTestDatabases();
 afterAll(() => databases.cleanup());
 

@@ -4,6 +4,8 @@ import { api } from './__testUtils__/api';
 import { startDevLakeBackend } from './__testUtils__/backend';
 import { TcpProxy } from './__testUtils__/tcpProxy';
 
+jest.setTimeout(60_000);
+
 const databases = new DevLakeTestDatabases();
 afterAll(() => databases.cleanup());
 

@@ -25,12 +25,14 @@ export interface BenchDatabase {
 }
 
 // Bump when the generator's output changes for the same options, so stale databases are rebuilt.
-const GENERATOR_VERSION = 1;
+// 2: incidents linked to the latest production deployment before them; cicd_deployments and cicd_releases rows.
+const GENERATOR_VERSION = 2;
 const markerTable = 'fawkes_bench_marker';
 
 // The tables that grow with the deployment-commit rows.
 const bulkTables = [
   'cicd_deployment_commits',
+  'cicd_deployments',
   'commits',
   'pull_requests',
   'project_pr_metrics',

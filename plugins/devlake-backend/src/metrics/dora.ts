@@ -5,7 +5,7 @@ import {
   leadTimePerformance,
   recoveryPerformance,
 } from './benchmarks';
-import { calendarDays, DeploymentDayMedians, deploymentDayMedians, utcDay } from './calendar';
+import { calendarDays, DeploymentDayMedians, deploymentDayMedians } from './calendar';
 import { lowerMedian } from './median';
 import { within } from './period';
 
@@ -219,4 +219,3 @@ function distinctRestored(incidents: DoraRows['restoredIncidents']): Array<numbe
   return [...seen.values()];
 }
 
-export { utcDay };
