@@ -17,7 +17,8 @@ import {
  * The Kubernetes API test server in its own process, seeded with DevWorkspaces, so the
  * benchmark's clients and the server never share an event loop. Prints one JSON line
  * `{url, token, seeded}` when ready and serves until SIGTERM. Answers the IPC message `stats`
- * with `{requests, watches}`: the requests received since the start and the open watches.
+ * with `{requests, lists, watches, other, openWatches}`: the requests received since the start
+ * (all, DevWorkspace lists, watch requests, the rest) and the watches open now.
  *
  * argv[2]: JSON `{ token, total, owned, owner, namespaceTemplate }`.
  */
@@ -129,8 +130,17 @@ async function main() {
     kube.createObject({ ...DW, namespace }, body);
   });
 
+  // Requests by kind since the start: the log is drained on every `stats` (it keeps only the last 10,000).
+  const counts = { lists: 0, watches: 0, other: 0 };
   process.on('message', message => {
-    if (message === 'stats') process.send!({ requests: kube.requestsReceived, watches: kube.openWatches() });
+    if (message !== 'stats') return;
+    for (const r of kube.requests) {
+      if (r.method === 'GET' && r.query.watch) counts.watches += 1;
+      else if (r.method === 'GET' && r.path.endsWith('/devworkspaces')) counts.lists += 1;
+      else counts.other += 1;
+    }
+    kube.clearRequests();
+    process.send!({ requests: kube.requestsReceived, ...counts, openWatches: kube.openWatches() });
   });
   console.log(JSON.stringify({ url: kube.url, token: options.token, seeded: owners.length, namespaces: namespaces.length }));
   const stop = () => {

@@ -22,9 +22,13 @@ const GUEST = 'user:development/guest';
 const OWNED = 50;
 
 interface KubeStats {
-  /** Requests received since the start. */
+  /** Requests received since the start: all, DevWorkspace lists, watch requests, the rest. */
   requests: number;
+  lists: number;
   watches: number;
+  other: number;
+  /** Watches open now. */
+  openWatches: number;
 }
 
 interface KubeChild {
@@ -246,7 +250,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
       const before = await kube.stats();
       await timeCalls(calls.watch, 20);
       const after = await kube.stats();
-      if (after.requests === before.requests && after.watches >= 1) break;
+      if (after.lists === before.lists && after.openWatches >= 1) break;
       if (Date.now() > deadline) throw new Error('the watch backend did not sync its informer within 60 s');
     }
     for (const call of Object.values(calls)) await timeCalls(call, 50);
@@ -255,11 +259,14 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
     const samples: Record<Side, number[]> = { watch: [], direct: [], bare: [], bareKeepAlive: [] };
     const roundP50: Record<Side, number[]> = { watch: [], direct: [], bare: [], bareKeepAlive: [] };
     const apiRequests: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
+    const apiLists: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
     for (let round = 0; round < scenario.rounds; round++) {
       for (const side of sides) {
         const before = await kube.stats();
         const latencies = await timeCalls(calls[side], scenario.calls);
-        apiRequests[side] += (await kube.stats()).requests - before.requests;
+        const after = await kube.stats();
+        apiRequests[side] += after.requests - before.requests;
+        apiLists[side] += after.lists - before.lists;
         samples[side].push(...latencies);
         roundP50[side].push(percentile([...latencies].sort((a, b) => a - b), 50));
       }
@@ -296,13 +303,13 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
     });
     report.add({
       benchmark: 'workspace listing',
-      measure: `API-server requests per GET /workspaces, informer vs direct (${scale})`,
+      measure: `API-server requests (all kinds) per GET /workspaces, informer vs direct (${scale}; DevWorkspace lists among them: ${apiLists.watch} vs ${apiLists.direct})`,
       value: perCall('watch'),
       baseline: perCall('direct'),
       unit: 'requests',
       ratio: perCall('watch') / perCall('direct'),
-      target: '0 once synced',
-      pass: apiRequests.watch === 0,
+      target: 'no list once synced',
+      pass: apiLists.watch === 0,
     });
     // The route's floor: the same request refused by validation after authentication, so
     // everything but reading the workspaces and the answer (HTTP hop, guard, OpenAPI validation).
@@ -349,17 +356,12 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
         const before = await kube.stats();
         const startedAt = performance.now();
         const runs: Promise<void>[] = [];
-        // Each user lists every intervalMs, the users' first lists spread evenly over one interval.
+        // Each user lists every intervalMs (as a page polling on a timer, not waiting for the last
+        // answer), the users' first lists spread evenly over one interval.
         for (let u = 0; u < users; u++) {
-          runs.push(
-            (async () => {
-              for (let at = (u * intervalMs) / users; at < seconds * 1000; at += intervalMs) {
-                const wait = startedAt + at - performance.now();
-                if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
-                await call();
-              }
-            })(),
-          );
+          for (let at = (u * intervalMs) / users; at < seconds * 1000; at += intervalMs) {
+            runs.push(new Promise<void>(resolve => setTimeout(resolve, at)).then(call));
+          }
         }
         await Promise.all(runs);
         const elapsedMinutes = (performance.now() - startedAt) / 60_000;
@@ -396,8 +398,10 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
         `Baseline: client-node listClusterCustomObject with the same label selector from the bench process. ` +
         `${scenario.rounds} alternating rounds of ${scenario.calls} sequential calls per side, each timed from request ` +
         'to parsed body; the routes are called without compression (as autocannon does). API-server requests from the ' +
-        `test server's request counter: ${apiRequests.watch} for the informer side's ${scenario.rounds * scenario.calls} ` +
-        `lists, ${apiRequests.direct} for the direct side's. Resident memory of the two backend processes after the ` +
+        `test server's request counter: ${apiRequests.watch} (${apiLists.watch} of them lists) during the informer ` +
+        `side's ${scenario.rounds * scenario.calls} calls, ${apiRequests.direct} (${apiLists.direct} lists) during the ` +
+        "direct side's; requests other than lists are watch renewals and scheduled tasks (the orphan sweep). " +
+        `Resident memory of the two backend processes after the ` +
         `rounds: ${rss.watch.toFixed(0)} MiB with the informer, ${rss.direct.toFixed(0)} MiB without.`,
     );
   } finally {
