@@ -114,8 +114,8 @@ describe('RegisterComponentPage', () => {
     expect(panel).toHaveTextContent("Invalid catalog-info.yaml: missing required field 'metadata.name'");
     const rows = within(screen.getByTestId('validation-errors')).getAllByRole('row').slice(1);
     expect(rows.map(r => [...r.querySelectorAll('td, th')].map(c => c.textContent))).toEqual([
-      ['#2', 'metadata.name', "missing required field 'metadata.name'"],
-      ['#3', 'spec.owner', 'must be a string'],
+      ['1', 'metadata.name', "missing required field 'metadata.name'"],
+      ['2', 'spec.owner', 'must be a string'],
     ]);
     expect(screen.queryByRole('button', { name: 'Register' })).not.toBeInTheDocument();
     expect(api.calls.some(c => c.method === 'registerLocation')).toBe(false);

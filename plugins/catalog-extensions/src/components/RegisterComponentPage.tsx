@@ -251,18 +251,17 @@ export function RegisterComponentPage(props: { follow?: FollowOptions }) {
                 />
               )}
               <Table<EntityRow> columnConfig={entityColumns} data={toRows(preview.entities)} pagination={{ type: 'none' }} />
-              {!registration && (
-                <Flex gap="2">
-                  <Button
-                    variant="primary"
-                    onPress={register}
-                    isDisabled={preview.exists || preview.entities.length === 0}
-                    isPending={pending === 'register'}
-                  >
-                    Register
-                  </Button>
-                </Flex>
-              )}
+              {/* Stays mounted: react-aria announces the end of a pending press by the button's id. */}
+              <Flex gap="2">
+                <Button
+                  variant="primary"
+                  onPress={register}
+                  isDisabled={preview.exists || preview.entities.length === 0 || registration !== undefined}
+                  isPending={pending === 'register'}
+                >
+                  Register
+                </Button>
+              </Flex>
               {registration && <RegistrationProgress registration={registration} follow={props.follow} />}
             </Flex>
           </CardBody>

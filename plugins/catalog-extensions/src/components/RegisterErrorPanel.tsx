@@ -7,7 +7,8 @@ const columns: ColumnConfig<DetailRow>[] = [
   {
     id: 'document',
     label: 'Document',
-    cell: d => <CellText title={d.document === undefined ? '—' : `#${d.document + 1}`} />,
+    // The API's 0-based index, as the backend's own message counts documents.
+    cell: d => <CellText title={d.document === undefined ? '—' : String(d.document)} />,
   },
   { id: 'path', label: 'Path', isRowHeader: true, cell: d => <CellText title={d.path || '(whole document)'} /> },
   { id: 'message', label: 'Problem', cell: d => <Cell>{d.message}</Cell> },

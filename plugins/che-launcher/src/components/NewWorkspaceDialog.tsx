@@ -209,8 +209,9 @@ export function NewWorkspaceDialog(props: {
         <Button variant="secondary" slot="close">
           Cancel
         </Button>
-        <Button variant="primary" isDisabled={!ready} isPending={pending} onPress={create}>
-          Create
+        {/* No isPending: the dialog closes on success, and react-aria would then announce a gone button. */}
+        <Button variant="primary" isDisabled={!ready || pending} onPress={create}>
+          {pending ? 'Creating…' : 'Create'}
         </Button>
       </DialogFooter>
     </Dialog>

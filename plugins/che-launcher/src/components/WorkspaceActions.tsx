@@ -4,6 +4,9 @@ import { shownStatus, WorkspaceView } from './workspaceStatus';
 
 export type WorkspaceAction = 'start' | 'stop' | 'delete';
 
+// The buttons say what is under way instead of react-aria's isPending, which announces the end
+// of a press by the button's id after the row has already swapped the button for another.
+
 /** Open IDE / Start / Stop / Delete for one workspace, as its state allows. */
 export function WorkspaceActions(props: {
   workspace: WorkspaceView;
@@ -33,36 +36,33 @@ export function WorkspaceActions(props: {
         <Button
           size="small"
           variant="secondary"
-          isPending={props.pending === 'start'}
           isDisabled={busy}
           aria-label={`Start ${workspace.name}`}
           onPress={() => props.onAction('start')}
         >
-          Start
+          {props.pending === 'start' ? 'Starting…' : 'Start'}
         </Button>
       )}
       {(status === 'Running' || status === 'Starting') && (
         <Button
           size="small"
           variant="secondary"
-          isPending={props.pending === 'stop'}
           isDisabled={busy}
           aria-label={`Stop ${workspace.name}`}
           onPress={() => props.onAction('stop')}
         >
-          Stop
+          {props.pending === 'stop' ? 'Stopping…' : 'Stop'}
         </Button>
       )}
       <Button
         size="small"
         variant="tertiary"
         destructive
-        isPending={props.pending === 'delete'}
         isDisabled={busy}
         aria-label={`Delete ${workspace.name}`}
         onPress={() => setConfirming(true)}
       >
-        Delete
+        {props.pending === 'delete' ? 'Deleting…' : 'Delete'}
       </Button>
       <Dialog isOpen={confirming} onOpenChange={setConfirming} data-testid="confirm-delete">
         <DialogHeader>Delete workspace?</DialogHeader>
