@@ -54,6 +54,7 @@ export async function benchGuardOverhead(
           // A budget the load cannot exhaust: every request is still counted, none refused.
           config: [{ apiGuard: { rateLimit: { store, service: { limit: 1_000_000_000 } } } }],
           env: { NODE_ENV: 'production' },
+          readyTimeoutMs: 240_000,
         }),
       );
     }

@@ -51,11 +51,12 @@ export function createRedisConnection(options: {
     whenConnected() {
       if (client.isReady) return Promise.resolve(true);
       return new Promise(resolve => {
+        let timer: NodeJS.Timeout | undefined = undefined;
         const onReady = () => {
           clearTimeout(timer);
           resolve(true);
         };
-        const timer = setTimeout(() => {
+        timer = setTimeout(() => {
           client.off('ready', onReady);
           resolve(false);
         }, connectTimeoutMs);
