@@ -3,6 +3,7 @@ import { Server } from 'node:http';
 import { KubeApiTestServer, applyJsonPatch, devWorkspaceResources } from '@fawkes/kube-api-test-server';
 // The plugin's own builders, so the seeded DevWorkspaces carry exactly the labels and
 // annotations the plugin gives the ones it creates (owner hash label, managed-by, owner ref).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- its testUtils entry, for exactly that
 import {
   buildDevWorkspace,
   defaultEditorId,

@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { startBackendProcess } from '@fawkes/e2e-utils';
-// The baseline uses exactly the label selector che-launcher builds.
+// The baseline uses exactly the label selector che-launcher builds (its testUtils entry).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { LABEL_OWNER, MANAGED_SELECTOR, ownerLabelValue } from '@fawkes/plugin-che-launcher-backend/testUtils';
 import {
   CustomObjectsApi,
@@ -339,7 +340,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
     if (scenario.load) {
       const { users, intervalMs, seconds } = scenario.load;
       const perMinute: Record<'watch' | 'direct', number> = { watch: 0, direct: 0 };
-      const failed: Record<'watch' | 'direct', number> = { watch: 0, direct: 0 };
+      const failedLists: Record<'watch' | 'direct', number> = { watch: 0, direct: 0 };
       const latencies: Record<'watch' | 'direct', number[]> = { watch: [], direct: [] };
       for (const backend of ['direct', 'watch'] as const) {
         const list = listVia(backend);
@@ -350,7 +351,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
             await list();
             latencies[backend].push(performance.now() - t0);
           } catch {
-            failed[backend] += 1;
+            failedLists[backend] += 1;
           }
         };
         const before = await kube.stats();
@@ -380,7 +381,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
       for (const [q, f] of [[50, loadP50], [99, loadP99]] as const) {
         report.add({
           benchmark: 'workspace listing',
-          measure: `latency p${q} under that load, informer vs direct (failed lists: ${failed.watch} vs ${failed.direct})`,
+          measure: `latency p${q} under that load, informer vs direct (failed lists: ${failedLists.watch} vs ${failedLists.direct})`,
           value: f('watch'),
           baseline: f('direct'),
           unit: 'ms',

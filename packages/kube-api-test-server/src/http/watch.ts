@@ -150,22 +150,20 @@ export class WatchHub {
       }
     };
 
-    const entry: OpenWatch = {
-      path,
-      end: () => {
-        if (ended) return;
-        if (bookmarks && !res.destroyed) bookmark();
-        finish();
-        res.end();
-      },
-    };
     let unsubscribe = () => {};
+    const entry: OpenWatch = { path, end: () => {} };
     const finish = () => {
       ended = true;
       unsubscribe();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       this.open.delete(entry);
+    };
+    entry.end = () => {
+      if (ended) return;
+      if (bookmarks && !res.destroyed) bookmark();
+      finish();
+      res.end();
     };
     res.on('close', finish);
 
