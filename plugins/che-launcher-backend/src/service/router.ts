@@ -16,20 +16,26 @@ import { WorkspaceService } from '../services/workspace/WorkspaceService';
 
 const sourceField = (max: number, emptyMessage = 'must not be empty') =>
   z
-    .string({ invalid_type_error: 'must be a string' })
+    .string({ error: 'must be a string' })
     .trim()
     .min(1, emptyMessage)
     .max(max, `must be at most ${max} characters`)
     .optional();
+
+// zod 4 passes every issue of the object schema here; only its type gets our words.
+const bodyTypeError = (issue: { code: string; input?: unknown }) => {
+  if (issue.code !== 'invalid_type') return undefined;
+  return issue.input === undefined ? 'a JSON object is required' : 'must be a JSON object';
+};
 
 const createBody = z
   .object({
     devfileUrl: sourceField(2048, 'is required'),
     template: sourceField(63),
     entityRef: sourceField(300),
-    namespace: z.string({ invalid_type_error: 'must be a string' }).optional(),
-    name: z.string({ invalid_type_error: 'must be a string' }).optional(),
-  }, { required_error: 'a JSON object is required', invalid_type_error: 'must be a JSON object' })
+    namespace: z.string({ error: 'must be a string' }).optional(),
+    name: z.string({ error: 'must be a string' }).optional(),
+  }, { error: bodyTypeError })
   .strict()
   .superRefine(exactlyOneDevfileSource);
 

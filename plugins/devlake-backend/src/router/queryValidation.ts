@@ -7,7 +7,7 @@ import { DoraMetricsQuery } from '../services/DoraMetricsService';
 
 const name = (field: string) =>
   z
-    .string({ invalid_type_error: `${field} must be a single string` })
+    .string({ error: issue => (issue.input === undefined ? `${field} is required` : `${field} must be a single string`) })
     .trim()
     .min(1, `${field} must not be empty`)
     .max(255, `${field} must be at most 255 characters`)
@@ -17,8 +17,8 @@ const name = (field: string) =>
 export const doraMetricsQuerySchema = z.object({
   project: name('project').optional(),
   team: name('team').optional(),
-  startDate: z.string({ invalid_type_error: 'startDate must be a single string' }).optional(),
-  endDate: z.string({ invalid_type_error: 'endDate must be a single string' }).optional(),
+  startDate: z.string({ error: 'startDate must be a single string' }).optional(),
+  endDate: z.string({ error: 'endDate must be a single string' }).optional(),
   benchmark: z.enum(['2021', '2023'], { message: "benchmark must be '2021' or '2023'" }).optional(),
 });
 
@@ -27,13 +27,13 @@ export const doraSeriesQuerySchema = doraMetricsQuerySchema.extend({
 });
 
 export const deploymentHistoryQuerySchema = z.object({
-  service: name('service').optional().refine(v => v !== undefined, 'service is required'),
+  service: name('service'),
   environment: z
     .enum(['dev', 'staging', 'prod'], { message: "environment must be one of 'dev', 'staging', 'prod'" })
     .optional(),
   status: z.enum(['SUCCESS', 'FAILURE'], { message: "status must be 'SUCCESS' or 'FAILURE'" }).optional(),
   limit: z
-    .string({ invalid_type_error: 'limit must be a single integer' })
+    .string({ error: 'limit must be a single integer' })
     .regex(/^\d+$/, 'limit must be an integer between 1 and 100')
     .transform(Number)
     .pipe(
