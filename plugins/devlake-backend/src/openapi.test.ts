@@ -87,7 +87,11 @@ describe('the OpenAPI document', () => {
     it('rejects query parameters the document does not list', async () => {
       const res = await api(server).get('/api/devlake/deployment-history?service=my-service&page=2').set(auth);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: "Unknown query parameter 'page'" });
+      // The shared request path's one 400 body: `error` plus every problem in `details`.
+      expect(res.body).toEqual({
+        error: "Invalid request: Unknown query parameter 'page'",
+        details: [{ path: '(request)', message: "Unknown query parameter 'page'" }],
+      });
     });
 
     it('enforces the document’s limits where the handler would let a value through', async () => {
@@ -96,7 +100,10 @@ describe('the OpenAPI document', () => {
         .get(`/api/devlake/dora-metrics?project=${encodeURIComponent(`a${' '.repeat(255)}`)}`)
         .set(auth);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: 'request/query/project must NOT have more than 255 characters' });
+      expect(res.body).toEqual({
+        error: 'Invalid request: query.project must NOT have more than 255 characters',
+        details: [{ path: 'query.project', message: 'must NOT have more than 255 characters' }],
+      });
     });
 
     it('lets valid requests through to the handlers', async () => {

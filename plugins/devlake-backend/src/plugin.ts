@@ -55,10 +55,7 @@ export const devlakePlugin = createBackendPlugin({
             deploymentHistory: new DeploymentHistoryService(repository, resolver, resultCache),
           };
         }
-        guard.mount(
-          await createRouter({ logger, services, defaultBenchmark: pluginConfig.benchmark, openApi }),
-          { openApi },
-        );
+        createRouter({ guard, logger, services, defaultBenchmark: pluginConfig.benchmark, openApi });
       },
     });
   },

@@ -1,11 +1,9 @@
-import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { getCaller } from '@fawkes/plugin-api-guard-node';
+import { ApiGuard, createGuardedApiRouter, getCaller } from '@fawkes/plugin-api-guard-node';
 import { DoraBenchmark } from '@fawkes/plugin-devlake-common';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
-import Router from 'express-promise-router';
 import { OpenApiDocument } from '../schema/openapi';
 import { DeploymentHistoryService } from '../services/DeploymentHistoryService';
 import { DoraMetricsService } from '../services/DoraMetricsService';
@@ -25,6 +23,8 @@ export interface DevLakeServices {
 }
 
 export interface RouterOptions {
+  /** The plugin's guard; the router is mounted through it. */
+  guard: ApiGuard;
   /** Where the cause of each upstream failure is logged, with the request's id. */
   logger: LoggerService;
   /** Undefined while no database is configured: valid requests then answer 503. */
@@ -35,10 +35,6 @@ export interface RouterOptions {
   /** The clock, for the default period. */
   now?: () => number;
 }
-
-// These routes take no body, and the guard in front has parsed any body within its size cap;
-// the validated router must not parse it again with its own default limit.
-const bodyAlreadyParsed: RequestHandler = (_req, _res, next) => next();
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
@@ -68,7 +64,18 @@ function logFailureCauses(logger: LoggerService): ErrorRequestHandler {
   };
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+/**
+ * The plugin's routes on the shared request path (`createGuardedApiRouter`): the guard, then
+ * validation against the OpenAPI document, then the handler, which only translates HTTP to a
+ * service call. Mounted when this returns.
+ *
+ * The plugin's own query checks run before the document's validator (which rewrites
+ * `req.query`), and their answer wins: a query both reject gets the plugin's specific
+ * messages with every problem in `details` (`limit must be an integer between 1 and 100`),
+ * not the validator's generic ones; a query only the document rejects (an unknown parameter)
+ * gets the validator's `{"error", "details"}`.
+ */
+export function createRouter(options: RouterOptions): express.Router {
   const { defaultBenchmark } = options;
   const now = options.now ?? Date.now;
   const services = (): DevLakeServices => {
@@ -78,80 +85,76 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return options.services;
   };
 
-  // Used as a middleware in each route below: it checks the request against the document
-  // (and rejects query parameters the document does not list), answering 400 `request/...`.
-  const validateAgainstDocument: express.Router = createValidatedOpenApiRouter(options.openApi, {
-    middleware: [bodyAlreadyParsed],
-    // The guard has authenticated the caller already; `security` in the document describes
-    // that for readers and clients.
-    validatorOptions: { validateSecurity: false },
+  const parsers: Record<string, (query: unknown, nowMs: number) => unknown> = {
+    '/dora-metrics': parseDoraMetricsQuery,
+    '/dora-metrics/series': parseDoraSeriesQuery,
+    '/deployment-history': parseDeploymentHistoryQuery,
+  };
+  // Each request's parsed query, or the plugin's 400 for it. Stored rather than thrown: an
+  // error passed on before the validator would be re-wrapped by it without its details.
+  const parsedQueries = new WeakMap<express.Request, { query?: unknown; error?: unknown }>();
+  const parseQuery: RequestHandler = (req, _res, next) => {
+    const parse = req.method === 'GET' ? parsers[req.path] : undefined;
+    if (parse) {
+      try {
+        parsedQueries.set(req, { query: parse(req.query, now()) });
+      } catch (error) {
+        parsedQueries.set(req, { error });
+      }
+    }
+    next();
+  };
+  const queryOf = <T>(req: express.Request): T => {
+    const parsed = parsedQueries.get(req);
+    if (parsed?.error) throw parsed.error;
+    return parsed?.query as T;
+  };
+  const preferOwnValidation: ErrorRequestHandler = (error, req, _res, next) => {
+    const own = parsedQueries.get(req)?.error as Error | undefined;
+    // ValidationError inherits the name InputError, which the shared router takes for the
+    // validator's own failure and re-parses into `(request)` details; its own name (a 400 to
+    // the guard's renderer as well) keeps the plugin's details.
+    if (own) own.name = 'ValidationError';
+    next(own ?? error);
+  };
+
+  const router = createGuardedApiRouter({
+    guard: options.guard,
+    spec: options.openApi,
+    middleware: [assignRequestId, parseQuery],
   });
 
-  // Each route parses its query with the plugin's own checks first, so that bad input gets
-  // their specific messages with every problem in `details` (`limit must be an integer between
-  // 1 and 100`) rather than the validator's generic first one; then the validator checks the
-  // same query against the document. The validator rewrites `req.query` (typed values,
-  // defaults), so the handler uses the query parsed before it.
-  const router = Router();
-  router.use(assignRequestId);
-
-  router.get(
-    '/dora-metrics',
-    (req, res, next) => {
-      res.locals.query = parseDoraMetricsQuery(req.query, now());
-      next();
-    },
-    validateAgainstDocument,
-    async (req, res) => {
-      const query: ParsedDoraMetricsQuery = res.locals.query;
-      const body = await services().doraMetrics.getMetrics(
+  router.get('/dora-metrics', async (req, res) => {
+    const query = queryOf<ParsedDoraMetricsQuery>(req);
+    res.json(
+      await services().doraMetrics.getMetrics(
         { project: query.project, team: query.team, period: query.period, benchmark: query.benchmark ?? defaultBenchmark },
         getCaller(req).credentials,
-      );
-      res.json(body);
-    },
-  );
+      ),
+    );
+  });
 
-  router.get(
-    '/dora-metrics/series',
-    (req, res, next) => {
-      res.locals.query = parseDoraSeriesQuery(req.query, now());
-      next();
-    },
-    validateAgainstDocument,
-    async (req, res) => {
-      const query: ReturnType<typeof parseDoraSeriesQuery> = res.locals.query;
-      const body = await services().doraMetrics.getSeries(
-        {
-          project: query.project,
-          team: query.team,
-          period: query.period,
-          interval: query.interval,
-          benchmark: query.benchmark ?? defaultBenchmark,
-        },
+  router.get('/dora-metrics/series', async (req, res) => {
+    const query = queryOf<ReturnType<typeof parseDoraSeriesQuery>>(req);
+    res.json(
+      await services().doraMetrics.getSeries(
+        { ...query, benchmark: query.benchmark ?? defaultBenchmark },
         getCaller(req).credentials,
-      );
-      res.json(body);
-    },
-  );
+      ),
+    );
+  });
 
-  router.get(
-    '/deployment-history',
-    (req, res, next) => {
-      res.locals.query = parseDeploymentHistoryQuery(req.query);
-      next();
-    },
-    validateAgainstDocument,
-    async (req, res) => {
-      const query: DeploymentHistoryQuery = res.locals.query;
-      const body = await services().deploymentHistory.getHistory(
+  router.get('/deployment-history', async (req, res) => {
+    const query = queryOf<DeploymentHistoryQuery>(req);
+    res.json(
+      await services().deploymentHistory.getHistory(
         { service: query.service, environment: query.environment, status: query.status, limit: query.limit ?? 20 },
         getCaller(req).credentials,
-      );
-      res.json(body);
-    },
-  );
+      ),
+    );
+  });
 
+  router.use(preferOwnValidation);
   router.use(logFailureCauses(options.logger));
   return router;
 }
