@@ -36,7 +36,12 @@ const failingCatalog = createBackendPlugin({
       async init({ httpRouter }) {
         const router = Router();
         router.use((req, res) => {
-          if (catalogMode === 'hang') return; // accepts the request and never answers
+          if (catalogMode === 'hang') {
+            // Answers long after every timeout here (never answering would keep the test
+            // backend from stopping: it waits for open requests).
+            setTimeout(() => res.status(500).json({ error: { name: 'Error', message: 'late' } }), 5000);
+            return;
+          }
           if (catalogMode === 'down') {
             req.socket.destroy();
             return;
@@ -120,7 +125,7 @@ describe('documented failures', () => {
     });
   });
 
-  describe('when the catalog accepts the call and never answers', () => {
+  describe('when the catalog accepts the call and answers only after every timeout', () => {
     beforeAll(() => {
       catalogMode = 'hang';
     });

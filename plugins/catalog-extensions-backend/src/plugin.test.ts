@@ -156,7 +156,8 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
         async () => {
           const s = await api(server).get(`${API}/locations/${locationId}`).set('Authorization', user);
           expect(s.status).toBe(200);
-          return s.body.status === 'registered' ? s.body : undefined;
+          // 'registered' shows with the first entity; wait for both under a loaded machine
+          return s.body.status === 'registered' && s.body.entityRefs.length === 2 ? s.body : undefined;
         },
         60_000,
         'registration',

@@ -7,7 +7,7 @@ import { loadOpenApiDocument } from './schema/openapi';
 import { createRouter } from './service/router';
 import { CatalogRules } from './services/CatalogRules';
 import { EntityDocumentValidator } from './services/EntityDocumentValidator';
-import { EntityStreamer } from './services/EntityStreamer';
+import { CatalogEntitiesPassThrough } from './services/CatalogEntitiesPassThrough';
 import { LocationRegistrar } from './services/LocationRegistrar';
 import { LocationStatusReader } from './services/LocationStatusReader';
 import { RegistrationLimiter } from './services/RegistrationLimiter';
@@ -27,8 +27,11 @@ export const catalogExtensionsPlugin = createBackendPlugin({
         logger: coreServices.logger,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ guard, config, logger, urlReader, catalog }) {
+      async init({ guard, config, logger, urlReader, catalog, discovery, auth, lifecycle }) {
         const settings = readCatalogExtensionsConfig(config);
         const integrations = ScmIntegrations.fromConfig(config);
         const reader = new TargetReader(
@@ -49,6 +52,8 @@ export const catalogExtensionsPlugin = createBackendPlugin({
           additionalKinds: settings.additionalKinds,
           allowedKinds: settings.allowedKinds,
         });
+        const entities = new CatalogEntitiesPassThrough(discovery, auth, logger, settings.catalogTimeoutMs);
+        lifecycle.addShutdownHook(() => entities.close());
         const registrar = new LocationRegistrar(reader, validator, catalog, integrations, settings);
         guard.mount(
           await createRouter({
@@ -60,7 +65,7 @@ export const catalogExtensionsPlugin = createBackendPlugin({
               request => registrar.readAndValidate(request),
               settings.catalogTimeoutMs,
             ),
-            streamer: new EntityStreamer(catalog, logger, settings.catalogTimeoutMs),
+            entities,
             limiter: new RegistrationLimiter({
               ...settings.registrations,
               maxHoldMs: 3 * settings.catalogTimeoutMs,

@@ -5,7 +5,7 @@ import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { parseEntityFields, parseEntityFilter } from '../services/entityQuery';
-import { EntityStreamer } from '../services/EntityStreamer';
+import { CatalogEntitiesPassThrough } from '../services/CatalogEntitiesPassThrough';
 import { LocationRegistrar } from '../services/LocationRegistrar';
 import { LocationStatusReader } from '../services/LocationStatusReader';
 import { LimitError, RegistrationLimiter } from '../services/RegistrationLimiter';
@@ -15,7 +15,7 @@ export interface RouterOptions {
   logger: LoggerService;
   registrar: LocationRegistrar;
   statusReader: LocationStatusReader;
-  streamer: EntityStreamer;
+  entities: CatalogEntitiesPassThrough;
   limiter: RegistrationLimiter;
   /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
   openApi: OpenApiDocument;
@@ -55,6 +55,12 @@ const entitiesQuery = z
 // The catalog's location ids are UUIDs; anything else cannot exist.
 const locationId = z.string().uuid();
 
+/** A query parameter that passed parseEntityFilter/parseEntityFields: absent, or strings. */
+function asStrings(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? (value as string[]) : [value as string];
+}
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -73,7 +79,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * their own.
  */
 export async function createRouter(options: RouterOptions): Promise<Router> {
-  const { registrar, statusReader, streamer, limiter } = options;
+  const { registrar, statusReader, entities, limiter } = options;
   // An express-promise-router underneath, so async throws reach the guard's renderer.
   const router: Router = createValidatedOpenApiRouter(options.openApi, {
     middleware: [requireJsonBody()],
@@ -108,9 +114,14 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
 
   router.get('/entities', async (req, res) => {
     const query = parse(entitiesQuery, req.query, 'query');
-    const filter = parseEntityFilter(query.filter);
-    const fields = parseEntityFields(query.fields);
-    await streamer.stream({ filter, fields }, getCaller(req).credentials, res);
+    // Checked here for the document's messages; the catalog parses the same strings itself.
+    parseEntityFilter(query.filter);
+    parseEntityFields(query.fields);
+    await entities.stream(
+      { filter: asStrings(query.filter), fields: asStrings(query.fields) },
+      getCaller(req).credentials,
+      res,
+    );
   });
 
   return router;
