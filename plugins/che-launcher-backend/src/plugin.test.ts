@@ -114,6 +114,8 @@ describe('che-launcher: the whole story over HTTP', () => {
       createdAt: dw.metadata.creationTimestamp,
       lastUsed: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       phase: 'Running',
+      // DWO's status.message while running is the main URL.
+      statusMessage: mainUrl,
       namespace: 'alice-workspaces',
       owner: 'user:default/alice',
     });
@@ -295,7 +297,7 @@ describe('che-launcher: failed workspaces', () => {
     await kube?.stop();
   });
 
-  it('shows a failed start as Stopped with phase Failed, and restarts it on start', async () => {
+  it('shows a failed start as Failed (never Stopped) with the operator message, and restarts it on start', async () => {
     const api = (method: 'get' | 'post', path: string) =>
       checked(backend.server)[method](`/api/che-launcher${path}`).set('Authorization', user('gina'));
     const created = await api('post', '/workspaces').send({ devfileUrl: devfileUrl('broken.yaml'), name: 'broken' });
@@ -304,16 +306,24 @@ describe('che-launcher: failed workspaces', () => {
       const res = await api('get', '/workspaces/gina-workspaces.broken');
       return res.body.phase === 'Failed' && res.body;
     });
-    expect(failed.status).toBe('Stopped');
+    expect(failed.status).toBe('Failed');
+    expect(failed.statusMessage).toBe('Container python has state ErrImagePull');
     expect(failed.ideUrl).toBe('https://che.example.com/dashboard/#/ide/gina-workspaces/broken');
+    // The status filter knows Che's states.
+    const listed = await api('get', '/workspaces?status=Failed');
+    expect(listed.status).toBe(200);
+    expect(listed.body.workspaces.map((w: any) => w.name)).toEqual(['broken']);
+    // Stopping a failed workspace keeps it Failed.
+    expect((await api('post', '/workspaces/gina-workspaces.broken/stop')).body.status).toBe('Failed');
 
     // A failed workspace does not count as running, and start really restarts it.
     kube.clearRequests();
     const restarted = await api('post', '/workspaces/gina-workspaces.broken/start');
     expect(restarted.status).toBe(200);
     expect(restarted.body.status).toBe('Starting');
+    // The operator already set spec.started=false on failure: one start patch.
     const patches = kube.requests.filter(r => r.method === 'PATCH');
-    expect(patches).toHaveLength(2);
+    expect(patches).toHaveLength(1);
     // The controller really started it again (it fails again later: the image is still broken).
     expect((await api('get', '/workspaces/gina-workspaces.broken')).body.phase).toBe('Starting');
     await eventually(async () => (await api('get', '/workspaces/gina-workspaces.broken')).body.phase === 'Failed');

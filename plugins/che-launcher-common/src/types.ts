@@ -1,5 +1,9 @@
 /** The workspace states of the API document. */
-export const workspaceStatuses = ['Running', 'Stopped', 'Starting', 'Stopping'] as const;
+/**
+ * The API document's four states plus Che's `Failing` (a start failed, the workspace is being
+ * stopped) and `Failed` (it failed and is stopped; `statusMessage` says why).
+ */
+export const workspaceStatuses = ['Running', 'Stopped', 'Starting', 'Stopping', 'Failing', 'Failed'] as const;
 
 /**
  * A workspace's state. The DevWorkspace phase is mapped onto these four values:
@@ -78,6 +82,8 @@ export interface Workspace extends CreateWorkspaceResponse {
   namespace: string;
   /** The owner's user entity ref, e.g. `user:default/jane`. */
   owner: string;
+  /** The DevWorkspace's `status.message` (why it failed, what it waits for); null when none. */
+  statusMessage?: string | null;
   /** The catalog entity the workspace was opened for (`POST /workspaces {"entityRef"}`), when any. */
   entityRef?: string;
 }

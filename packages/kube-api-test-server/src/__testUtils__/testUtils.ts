@@ -11,7 +11,10 @@ export function clientsFor(kube: KubeApiTestServer) {
   return { kc, custom: kc.makeApiClient(CustomObjectsApi), core: kc.makeApiClient(CoreV1Api) };
 }
 
-export function devWorkspace(name: string, opts: { started?: boolean; image?: string; labels?: Record<string, string> } = {}) {
+export function devWorkspace(
+  name: string,
+  opts: { started?: boolean; image?: string; labels?: Record<string, string>; endpoints?: unknown[]; template?: Record<string, unknown>; contributions?: unknown[] } = {},
+) {
   return {
     apiVersion: 'workspace.devfile.io/v1alpha2',
     kind: 'DevWorkspace',
@@ -19,7 +22,20 @@ export function devWorkspace(name: string, opts: { started?: boolean; image?: st
     spec: {
       started: opts.started ?? false,
       routingClass: 'che',
-      template: { components: [{ name: 'tools', container: { image: opts.image ?? 'quay.io/devfile/universal-developer-image:ubi8-latest' } }] },
+      template: {
+        components: [
+          {
+            name: 'tools',
+            container: {
+              image: opts.image ?? 'quay.io/devfile/universal-developer-image:ubi8-latest',
+              // A main endpoint, as the editor contributes it in Che.
+              endpoints: opts.endpoints ?? [{ name: 'che-code', targetPort: 3100, attributes: { type: 'main' } }],
+            },
+          },
+        ],
+        ...opts.template,
+      },
+      ...(opts.contributions ? { contributions: opts.contributions } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 /** The controller simulator's phases, observed through client-node over HTTP. */
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { devWorkspaceResources, KubeApiTestServer } from '../index';
+import { devWorkspaceResources, KubeApiTestServer, namespaceResource } from '../index';
 import { clientsFor, codeOf, devWorkspace, dwRef, dwtRef, waitFor } from '../__testUtils__/testUtils';
 
 const ns = 'alice-workspaces';
@@ -55,28 +55,40 @@ describe('DevWorkspaceControllerSimulator', () => {
     expect(running.status.devworkspaceId).toMatch(/^workspace[0-9a-f]{16}$/);
     expect(running.status.mainUrl).toBe(`https://che.test/${ns}/ws/3100/`);
     expect(running.status.message).toBe(running.status.mainUrl);
+    expect(running.status.conditions.map((c: any) => [c.type, c.status, c.message ?? ''])).toEqual([
+      ['Started', 'True', 'DevWorkspace is starting'],
+      ['DevWorkspaceResolved', 'True', 'Resolved plugins and parents from DevWorkspace'],
+      ['StorageReady', 'True', 'Storage ready'],
+      ['RoutingReady', 'True', 'Networking ready'],
+      ['ServiceAccountReady', 'True', 'DevWorkspace serviceaccount ready'],
+      ['PullSecretsReady', 'True', 'DevWorkspace secrets ready'],
+      ['KubernetesComponentsProvisioned', 'True', 'Kubernetes components ready'],
+      ['DeploymentReady', 'True', 'DevWorkspace deployment ready'],
+      ['Ready', 'True', ''],
+    ]);
 
     await setStarted('ws', false);
     expect(await phases('ws', 'Stopped')).toEqual(['(none)', 'Starting', 'Running', 'Stopping', 'Stopped']);
     const stopped = await get('ws');
-    expect(stopped.status.mainUrl).toBeUndefined();
+    // DWO keeps mainUrl after a stop.
+    expect(stopped.status.mainUrl).toBe(running.status.mainUrl);
     expect(stopped.status.devworkspaceId).toBe(running.status.devworkspaceId);
 
     await setStarted('ws', true);
     expect((await phases('ws', 'Running')).slice(-3)).toEqual(['Stopped', 'Starting', 'Running']);
   });
 
-  it('assigns an id but no phase to a workspace created stopped, and starts it on patch', async () => {
+  it('gives a workspace created stopped the phase Stopped, and starts it on patch', async () => {
     await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('idle') });
     const idle = await waitFor(async () => ((await get('idle')).status?.devworkspaceId ? get('idle') : undefined));
-    expect(idle.status.phase).toBeUndefined();
+    expect(idle.status.phase).toBe('Stopped');
     expect(idle.metadata.finalizers).toBeUndefined();
 
     await custom.patchNamespacedCustomObject(
       { ...dwRef, namespace: ns, name: 'idle', body: { spec: { started: true } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    expect(await phases('idle', 'Running')).toEqual(['(none)', 'Starting', 'Running']);
+    expect(await phases('idle', 'Running')).toEqual(['(none)', 'Stopped', 'Starting', 'Running']);
   });
 
   it('lets tests wait on a phase with kube.waitForObject', async () => {
@@ -88,14 +100,51 @@ describe('DevWorkspaceControllerSimulator', () => {
     await expect(kube.waitForObject({ ...dwRef, namespace: ns, name: 'waited' }, o => o !== undefined, 50)).rejects.toThrow(/timed out/);
   });
 
-  it('fails a workspace whose container image contains "broken"', async () => {
+  it('fails a start as DWO does: FailedStart, Failing, spec.started=false, Failed, and stays Failed after a stop', async () => {
     await custom.createNamespacedCustomObject({
       ...dwRef, namespace: ns, body: devWorkspace('bad', { started: true, image: 'quay.io/test/broken-image:1' }),
     });
-    expect(await phases('bad', 'Failed')).toEqual(['(none)', 'Starting', 'Failed']);
+    expect(await phases('bad', 'Failed')).toEqual(['(none)', 'Starting', 'Failing', 'Failed']);
     const failed = await get('bad');
-    expect(failed.status.message).toContain('broken-image');
-    expect(failed.status.mainUrl).toBeUndefined();
+    expect(failed.spec.started).toBe(false);
+    expect(failed.status.message).toBe('Container tools has state ErrImagePull');
+    expect(failed.status.conditions.find((c: any) => c.type === 'FailedStart')).toMatchObject({
+      status: 'True',
+      message: 'Container tools has state ErrImagePull',
+    });
+    await setStarted('bad', false);
+    await new Promise(resolve => setTimeout(resolve, 150));
+    expect((await get('bad')).status.phase).toBe('Failed');
+  });
+
+  it('sets mainUrl only for a main endpoint, in Che shape when the namespace names its Che user', async () => {
+    kube.store.create(namespaceResource, undefined, {
+      metadata: { name: 'che-carol', annotations: { 'che.eclipse.org/username': 'carol' } },
+    });
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: 'che-carol', body: devWorkspace('mine', { started: true }) });
+    const running = await kube.waitForObject({ ...dwRef, namespace: 'che-carol', name: 'mine' }, o => (o?.status as any)?.phase === 'Running');
+    expect((running!.status as any).mainUrl).toBe('https://che.test/carol/mine/3100/');
+
+    await custom.createNamespacedCustomObject({
+      ...dwRef, namespace: ns, body: devWorkspace('no-main', { started: true, endpoints: [{ name: 'http', targetPort: 8080 }] }),
+    });
+    const plain = await kube.waitForObject({ ...dwRef, namespace: ns, name: 'no-main' }, o => (o?.status as any)?.phase === 'Running');
+    expect((plain!.status as any).mainUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['duplicate endpoint names', { endpoints: [{ name: 'web', targetPort: 1 }, { name: 'web', targetPort: 2 }] }, 'Invalid devfile: duplicate endpoint name: web'],
+    ['an over-long endpoint name', { endpoints: [{ name: 'a-very-long-endpoint', targetPort: 1 }] }, 'Invalid devfile: endpoint name a-very-long-endpoint is longer than 15 characters'],
+    ['an event naming a missing command', { template: { events: { postStart: ['install'] } } }, 'Invalid devfile: event install refers to a command that does not exist'],
+    [
+      'a missing editor template',
+      { contributions: [{ name: 'editor', kubernetes: { name: 'che-code-gone' } }] },
+      'Error processing devfile: failed to resolve contribution editor: DevWorkspaceTemplate che-code-gone not found',
+    ],
+  ])('fails a devfile with %s', async (_what, opts, message) => {
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('invalid', { started: true, ...opts }) });
+    expect(await phases('invalid', 'Failed')).toEqual(['(none)', 'Starting', 'Failing', 'Failed']);
+    expect((await get('invalid')).status.message).toBe(message);
   });
 
   it('goes Terminating on delete, keeps the object until its finalizer is removed, then GCs owned templates', async () => {

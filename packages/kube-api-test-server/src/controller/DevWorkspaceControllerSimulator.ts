@@ -3,7 +3,7 @@
  * store and moves `status.phase` the way the DWO does, so clients can wait on phases.
  */
 import { randomBytes } from 'node:crypto';
-import { devWorkspaceResource, KubeObject, ResourceDefinition } from '../resources';
+import { devWorkspaceResource, devWorkspaceTemplateResource, KubeObject, namespaceResource, ResourceDefinition } from '../resources';
 import { ObjectStore, StoreEvent } from '../store/ObjectStore';
 import { KubeStatusError } from '../status';
 
@@ -14,28 +14,72 @@ export interface DevWorkspaceControllerOptions {
   startDelayMs?: number;
   /** Stopping → Stopped and Terminating → gone after this many ms. Default 50. */
   stopDelayMs?: number;
-  /** mainUrl is `<mainUrlBase>/<namespace>/<name>/3100/`. Default `https://che.test`. */
+  /**
+   * Base of `status.mainUrl`: `<base>/<che username>/<name>/<port>/` when the namespace has the
+   * `che.eclipse.org/username` annotation (Che's per-user routing), else
+   * `<base>/<namespace>/<name>/<port>/`. Default `https://che.test`.
+   */
   mainUrlBase?: string;
   /** A container image containing this string makes the workspace Failed. Default `broken`. */
   failingImageMarker?: string;
 }
 
-type Status = Record<string, unknown> & { phase?: string; devworkspaceId?: string; mainUrl?: string; message?: string };
+interface Condition {
+  type: string;
+  status: 'True' | 'False';
+  message?: string;
+  reason?: string;
+  lastTransitionTime?: string;
+}
+type Status = Record<string, unknown> & {
+  phase?: string;
+  devworkspaceId?: string;
+  mainUrl?: string;
+  message?: string;
+  conditions?: Condition[];
+};
 type TimerKind = 'start' | 'stop' | 'terminate';
 
-const ACTIVE_PHASES = ['Starting', 'Running', 'Failed'];
+/** Phases that turn into Stopping when `spec.started` goes false. */
+const ACTIVE_PHASES = ['Starting', 'Running'];
 
-interface Container {
-  name: string;
-  image: string;
+/** The conditions DWO writes on the way to Running, in its order, with its messages. */
+const STARTED_CONDITIONS: Array<[string, string]> = [
+  ['Started', 'DevWorkspace is starting'],
+  ['DevWorkspaceResolved', 'Resolved plugins and parents from DevWorkspace'],
+  ['StorageReady', 'Storage ready'],
+  ['RoutingReady', 'Networking ready'],
+  ['ServiceAccountReady', 'DevWorkspace serviceaccount ready'],
+  ['PullSecretsReady', 'DevWorkspace secrets ready'],
+  ['KubernetesComponentsProvisioned', 'Kubernetes components ready'],
+  ['DeploymentReady', 'DevWorkspace deployment ready'],
+  ['Ready', ''],
+];
+
+function condition(type: string, message: string, status: 'True' | 'False' = 'True'): Condition {
+  return { type, status, ...(message ? { message } : {}), lastTransitionTime: new Date().toISOString() };
 }
 
-function containersOf(dw: KubeObject): Container[] {
-  const spec = (dw.spec ?? {}) as { template?: { components?: Array<{ name?: string; container?: { image?: string } }> } };
-  return (spec.template?.components ?? [])
-    .filter(c => c && c.container && typeof c.container.image === 'string')
-    .map(c => ({ name: String(c.name ?? 'container'), image: c.container!.image! }));
+type Endpoint = { name?: string; targetPort?: number; attributes?: Record<string, unknown> };
+type Component = { name?: string; container?: { image?: string; endpoints?: Endpoint[] } };
+
+function componentsOf(template: unknown): Component[] {
+  const components = (template as { components?: unknown } | undefined)?.components;
+  return Array.isArray(components) ? (components.filter(c => c && typeof c === 'object') as Component[]) : [];
 }
+
+function commandsOf(template: unknown): string[] {
+  const commands = (template as { commands?: Array<{ id?: string }> } | undefined)?.commands;
+  return Array.isArray(commands) ? commands.map(c => String(c?.id ?? '')) : [];
+}
+
+function eventsOf(template: unknown): string[] {
+  const events = (template as { events?: Record<string, unknown> } | undefined)?.events ?? {};
+  return Object.values(events).flatMap(v => (Array.isArray(v) ? v.map(String) : []));
+}
+
+/** DWO's endpoint names become Kubernetes port names: at most 15 characters. */
+const MAX_ENDPOINT_NAME = 15;
 
 export class DevWorkspaceControllerSimulator {
   private readonly options: Required<DevWorkspaceControllerOptions>;
@@ -70,9 +114,55 @@ export class DevWorkspaceControllerSimulator {
     this.pending.clear();
   }
 
-  /** The URL the simulator reports as `status.mainUrl` for a workspace. */
-  mainUrlFor(namespace: string, name: string): string {
-    return `${this.options.mainUrlBase}/${namespace}/${name}/3100/`;
+  /** The URL the simulator reports as `status.mainUrl` for a workspace (main endpoint on `port`). */
+  mainUrlFor(namespace: string, name: string, port = 3100): string {
+    const ns = this.store.find(namespaceResource, undefined, namespace);
+    const username = ns?.metadata?.annotations?.['che.eclipse.org/username'];
+    return `${this.options.mainUrlBase}/${username ?? namespace}/${name}/${port}/`;
+  }
+
+  /**
+   * The DevWorkspace's flattened components (its own plus those its contributions' templates
+   * add), or why DWO could not process the devfile.
+   */
+  private resolve(dw: KubeObject): { components: Component[] } | { error: string } {
+    const spec = (dw.spec ?? {}) as { template?: unknown; contributions?: Array<{ name?: string; kubernetes?: { name?: string; namespace?: string } }> };
+    const components = [...componentsOf(spec.template)];
+    const commands = commandsOf(spec.template);
+    for (const contribution of spec.contributions ?? []) {
+      const ref = contribution?.kubernetes;
+      if (!ref?.name) continue;
+      const template = this.store.find(devWorkspaceTemplateResource, ref.namespace ?? dw.metadata!.namespace, ref.name);
+      if (!template) {
+        return {
+          error: `Error processing devfile: failed to resolve contribution ${contribution.name ?? ref.name}: DevWorkspaceTemplate ${ref.name} not found`,
+        };
+      }
+      components.push(...componentsOf(template.spec));
+      commands.push(...commandsOf(template.spec));
+    }
+    const endpoints = components.flatMap(c => c.container?.endpoints ?? []);
+    const seen = new Set<string>();
+    for (const endpoint of endpoints) {
+      const name = String(endpoint.name ?? '');
+      if (seen.has(name)) return { error: `Invalid devfile: duplicate endpoint name: ${name}` };
+      seen.add(name);
+      if (name.length > MAX_ENDPOINT_NAME) {
+        return { error: `Invalid devfile: endpoint name ${name} is longer than ${MAX_ENDPOINT_NAME} characters` };
+      }
+    }
+    for (const event of eventsOf(spec.template)) {
+      if (!commands.includes(event)) {
+        return { error: `Invalid devfile: event ${event} refers to a command that does not exist` };
+      }
+    }
+    return { components };
+  }
+
+  private mainEndpoint(components: Component[]): Endpoint | undefined {
+    return components
+      .flatMap(c => c.container?.endpoints ?? [])
+      .find(e => e.attributes?.type === 'main');
   }
 
   private onEvent(event: StoreEvent): void {
@@ -152,6 +242,11 @@ export class DevWorkspaceControllerSimulator {
     if (!next.devworkspaceId) next.devworkspaceId = `workspace${randomBytes(8).toString('hex')}`;
     const started = (dw.spec as { started?: unknown } | undefined)?.started === true;
 
+    if (started && next.phase === 'Failing') {
+      // DWO stops a failing workspace itself: spec.started → false, then Failed.
+      this.store.update(this.resource, namespace, name, { ...dw, spec: { ...(dw.spec as object), started: false } });
+      return;
+    }
     if (started) {
       if (!finalizers.includes(DEVWORKSPACE_FINALIZER)) {
         const updated = this.store.update(this.resource, namespace, name, {
@@ -163,13 +258,25 @@ export class DevWorkspaceControllerSimulator {
       if (!ACTIVE_PHASES.includes(String(next.phase))) {
         next.phase = 'Starting';
         next.message = 'Waiting for workspace deployment';
-        delete next.mainUrl;
+        next.conditions = [condition('Started', 'DevWorkspace is starting')];
+        const resolved = this.resolve(dw);
+        if ('components' in resolved) {
+          // DWO publishes the main endpoint's URL as soon as routing exists, kept after a stop.
+          const main = this.mainEndpoint(resolved.components);
+          if (main) next.mainUrl = this.mainUrlFor(namespace, name, Number(main.targetPort ?? 3100));
+          else delete next.mainUrl;
+        }
       }
       if (next.phase === 'Starting') this.schedule(namespace, name, m.uid!, 'start', this.options.startDelayMs);
     } else {
-      if (ACTIVE_PHASES.includes(String(next.phase))) {
+      if (next.phase === 'Failing') {
+        next.phase = 'Failed';
+      } else if (ACTIVE_PHASES.includes(String(next.phase))) {
         next.phase = 'Stopping';
         delete next.message;
+      } else if (next.phase === undefined) {
+        // Created stopped.
+        next.phase = 'Stopped';
       }
       if (next.phase === 'Stopping') this.schedule(namespace, name, m.uid!, 'stop', this.options.stopDelayMs);
     }
@@ -191,20 +298,40 @@ export class DevWorkspaceControllerSimulator {
     }
     if (m.deletionTimestamp) return;
     if (kind === 'start' && started && status.phase === 'Starting') {
-      const broken = containersOf(dw).find(c => c.image.includes(this.options.failingImageMarker));
-      if (broken) {
+      const resolved = this.resolve(dw);
+      let failure: string | undefined;
+      let components: Component[] = [];
+      if ('error' in resolved) {
+        failure = resolved.error;
+      } else {
+        components = resolved.components;
+        const broken = components.find(c => String(c.container?.image ?? '').includes(this.options.failingImageMarker));
+        if (broken) failure = `Container ${broken.name ?? 'container'} has state ErrImagePull`;
+      }
+      if (failure) {
+        // DWO: FailedStart, Failing; it then stops the workspace (reconcile) and it reads Failed.
         this.writeStatus(dw, {
           ...status,
-          phase: 'Failed',
-          message: `Container ${broken.name} has state ErrImagePull: failed to pull image "${broken.image}"`,
+          phase: 'Failing',
+          message: failure,
+          conditions: [...(status.conditions ?? []), condition('FailedStart', failure)],
         });
       } else {
-        const mainUrl = this.mainUrlFor(namespace, name);
-        this.writeStatus(dw, { ...status, phase: 'Running', mainUrl, message: mainUrl });
+        const main = this.mainEndpoint(components);
+        const mainUrl = main ? this.mainUrlFor(namespace, name, Number(main.targetPort ?? 3100)) : undefined;
+        const { mainUrl: _old, ...rest } = status;
+        this.writeStatus(dw, {
+          ...rest,
+          phase: 'Running',
+          ...(mainUrl ? { mainUrl } : {}),
+          message: mainUrl ?? 'DevWorkspace is running',
+          conditions: STARTED_CONDITIONS.map(([type, message]) => condition(type, message)),
+        });
       }
     }
     if (kind === 'stop' && !started && status.phase === 'Stopping') {
-      const { mainUrl: _url, message: _message, ...rest } = status;
+      // mainUrl stays, as DWO leaves it; the conditions go.
+      const { message: _message, conditions: _conditions, ...rest } = status;
       this.writeStatus(dw, { ...rest, phase: 'Stopped' });
     }
   }

@@ -27,9 +27,10 @@ describe('toWorkspaceStatus', () => {
     [true, 'Running', 'Running'],
     [false, 'Stopping', 'Stopping'],
     [false, 'Stopped', 'Stopped'],
-    [true, 'Failing', 'Stopping'],
-    [true, 'Failed', 'Stopped'],
-    [true, 'Error', 'Stopped'],
+    [true, 'Failing', 'Failing'],
+    // A restart requested while the phase still reads Failed.
+    [true, 'Failed', 'Starting'],
+    [true, 'Error', 'Failed'],
     [true, 'Terminating', 'Stopping'],
     [true, undefined, 'Starting'],
     [false, undefined, 'Stopped'],
@@ -37,7 +38,9 @@ describe('toWorkspaceStatus', () => {
     [false, 'Running', 'Stopping'],
     [false, 'Starting', 'Stopping'],
     [true, 'Stopped', 'Starting'],
-    [false, 'Failed', 'Stopped'],
+    [false, 'Failed', 'Failed'],
+    [false, 'Failing', 'Failing'],
+    [false, 'Error', 'Failed'],
     [true, 'Stopping', 'Starting'],
   ])('started=%s phase=%s → %s', (started, phase, status) => {
     expect(toWorkspaceStatus(dw(started as boolean, phase as string | undefined))).toBe(status);
@@ -70,6 +73,7 @@ describe('toWorkspace', () => {
       createdAt: '2026-11-27T10:00:00Z',
       lastUsed: '2026-11-27T11:00:00.000Z',
       phase: 'Running',
+      statusMessage: null,
       namespace: 'alice-workspaces',
       owner: 'user:default/alice',
     });

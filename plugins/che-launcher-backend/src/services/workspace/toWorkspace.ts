@@ -10,14 +10,13 @@ import { toWorkspaceId } from './names';
 import { DevWorkspace } from './types';
 
 /**
- * DevWorkspace phase → the API's four states.
- * - Starting, Running, Stopping, Stopped map to themselves.
- * - Failing (DWO: unrecoverable error, the workspace is being stopped) and Terminating (deleted,
- *   waiting for finalizers) → Stopping: the workspace is on its way down.
- * - Failed and Error (devfile/api) → Stopped: nothing runs; the raw phase stays visible in `phase`.
+ * DevWorkspace phase → the status Che shows.
+ * - Starting, Running, Stopping, Stopped, Failing and Failed map to themselves (a failed start
+ *   never reads Stopped); Error (e.g. storage clean-up failed on deletion) → Failed, so it stays
+ *   visible; Terminating (deleted, waiting for finalizers) → Stopping.
  * - No phase yet (or an unknown one) → from `spec.started`, as the Che dashboard shows it.
  * - A phase the controller has not yet updated after a start or stop request follows the
- *   request: Starting/Running with `started: false` → Stopping; Stopped/Stopping with
+ *   request: Starting/Running with `started: false` → Stopping; Stopped/Stopping/Failed with
  *   `started: true` → Starting.
  */
 export function toWorkspaceStatus(devWorkspace: Pick<DevWorkspace, 'spec' | 'status'>): WorkspaceStatus {
@@ -31,11 +30,13 @@ export function toWorkspaceStatus(devWorkspace: Pick<DevWorkspace, 'spec' | 'sta
     case 'Stopping':
       return started ? 'Starting' : (devWorkspace.status.phase as WorkspaceStatus);
     case 'Failing':
+      return 'Failing';
+    case 'Failed':
+      return started ? 'Starting' : 'Failed';
+    case 'Error':
+      return 'Failed';
     case 'Terminating':
       return 'Stopping';
-    case 'Failed':
-    case 'Error':
-      return 'Stopped';
     default:
       return started ? 'Starting' : 'Stopped';
   }
@@ -77,6 +78,7 @@ export function toWorkspace(devWorkspace: DevWorkspace, cheUrl: string | undefin
     createdAt,
     lastUsed: annotations[ANNOTATION_LAST_UPDATED] ?? createdAt,
     phase: devWorkspace.status?.phase ?? null,
+    statusMessage: typeof devWorkspace.status?.message === 'string' ? devWorkspace.status.message : null,
     namespace,
     owner: ownerOf(devWorkspace) ?? '',
     ...(annotations[ANNOTATION_ENTITY_REF] ? { entityRef: annotations[ANNOTATION_ENTITY_REF] } : {}),
