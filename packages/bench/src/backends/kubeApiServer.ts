@@ -19,7 +19,8 @@ import {
  * benchmark's clients and the server never share an event loop. Prints one JSON line
  * `{url, token, seeded}` when ready and serves until SIGTERM. Answers the IPC message `stats`
  * with `{requests, lists, watches, other, openWatches}`: the requests received since the start
- * (all, DevWorkspace lists, watch requests, the rest) and the watches open now.
+ * (all, DevWorkspace lists by owner as GET /workspaces makes them, watch requests, the rest) and
+ * the watches open now.
  *
  * argv[2]: JSON `{ token, total, owned, owner, namespaceTemplate }`.
  */
@@ -137,7 +138,8 @@ async function main() {
     if (message !== 'stats') return;
     for (const r of kube.requests) {
       if (r.method === 'GET' && r.query.watch) counts.watches += 1;
-      else if (r.method === 'GET' && r.path.endsWith('/devworkspaces')) counts.lists += 1;
+      // A user's workspace list selects by the owner label; other lists are scheduled tasks (the orphan sweep) or relists.
+      else if (r.method === 'GET' && r.path.endsWith('/devworkspaces') && (r.query.labelSelector ?? '').includes('owner-hash=')) counts.lists += 1;
       else counts.other += 1;
     }
     kube.clearRequests();
