@@ -38,6 +38,8 @@ export interface StartBackendProcessOptions {
    */
   listenAsAddress?: boolean;
   readyTimeoutMs?: number;
+  /** A fixed port instead of a free one (e.g. the backend a built frontend app points at). */
+  port?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -58,7 +60,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startBackendProcess(options: StartBackendProcessOptions = {}): Promise<BackendProcess> {
   const backendDir = resolvePackagePath('backend');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
   const configDir = mkdtempSync(join(tmpdir(), 'fawkes-backend-'));
   const listen = options.listenAsAddress ? `:${port}` : { port };

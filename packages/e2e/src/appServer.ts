@@ -12,9 +12,15 @@ export const repoRoot = resolve(appDir, '../..');
 /**
  * A production build of packages/app (`backstage-cli package build`) with the repository's
  * app-config.yaml and the given config files, which Backstage bakes into dist/index.html.
- * FAWKES_E2E_REUSE_APP_BUILD=1 reuses an existing dist (for local iteration).
+ * The package's Jest globalSetup builds once per run (every e2e file then reuses that build, all
+ * with the config of e2eConfig.ts); FAWKES_E2E_REUSE_APP_BUILD=1 reuses an existing dist (for
+ * local iteration).
  */
 export async function buildApp(configFiles: string[]): Promise<{ seconds: number; reused: boolean }> {
+  const built = process.env.FAWKES_E2E_APP_BUILT; // set by globalSetup.ts after its build
+  if (built && existsSync(join(appDistDir, 'index.html'))) {
+    return { seconds: Number(built) || 0, reused: true };
+  }
   if (process.env.FAWKES_E2E_REUSE_APP_BUILD === '1' && existsSync(join(appDistDir, 'index.html'))) {
     return { seconds: 0, reused: true };
   }

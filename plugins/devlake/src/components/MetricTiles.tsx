@@ -55,7 +55,7 @@ export function MetricTiles(props: { response: DoraMetricsResponse; benchmark?: 
               </>
             ) : (
               <>
-                <Flex gap="2" align="baseline">
+                <Flex gap="2" align="baseline" style={{ flexWrap: 'wrap' }}>
                   <Text variant="title-medium" data-testid="value" data-value={String(metric.value)}>
                     {formatNumber(metric.value)}
                   </Text>
@@ -63,7 +63,7 @@ export function MetricTiles(props: { response: DoraMetricsResponse; benchmark?: 
                     {formatUnit(metric.unit)}
                   </Text>
                 </Flex>
-                <Flex gap="2" align="center">
+                <Flex gap="2" align="center" style={{ flexWrap: 'wrap' }}>
                   {metric.performance && <LevelChip level={metric.performance} />}
                   <Trend metric={metric} higherIsBetter={definition.higherIsBetter} />
                 </Flex>
