@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Button, Cell, CellText, ColumnConfig, Flex, Table, Text } from '@backstage/ui';
+import { Button, Cell, CellText, ColumnConfig, Flex, Skeleton, Table, Text } from '@backstage/ui';
 import { useMemo, useState } from 'react';
 import { cheLauncherApiRef } from '../api/CheLauncherApi';
 import { CheErrorAlert } from './CheErrorAlert';
@@ -93,11 +93,13 @@ export function MyWorkspacesPage(props: { minDelayMs?: number; maxDelayMs?: numb
       )}
       {state.error !== undefined && !rows ? (
         <CheErrorAlert error={state.error} onRetry={() => void state.refresh()} />
+      ) : rows === undefined ? (
+        // Not the table's own isPending: it fades the rows in from 60% opacity.
+        <Skeleton width="100%" height={96} />
       ) : (
         <Table<Row>
           columnConfig={columns}
           data={rows}
-          isPending={rows === undefined}
           pagination={{ type: 'none' }}
           emptyState={
             <Text data-testid="workspaces-empty">

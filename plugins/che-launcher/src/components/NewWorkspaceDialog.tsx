@@ -198,7 +198,7 @@ export function NewWorkspaceDialog(props: {
             validationBehavior="aria"
           />
           {nameInvalid && (
-            <Text variant="body-small" color="danger" role="status">
+            <Text variant="body-small" style={{ color: "#8a1c1c" }} role="status">
               A name may contain only lowercase letters, digits and '-', and must start and end with a letter or digit.
             </Text>
           )}

@@ -27,7 +27,8 @@ export function StatusChip(props: { workspace: WorkspaceView; showMessage?: bool
         {status}
       </Badge>
       {failed && message && props.showMessage !== false && (
-        <Text variant="body-small" color="danger" data-testid="workspace-status-message">
+        // Che's dark red, not the theme's danger text colour, which is under 4.5:1 on white.
+        <Text variant="body-small" style={{ color: COLORS.Failed.color }} data-testid="workspace-status-message">
           {message}
         </Text>
       )}
