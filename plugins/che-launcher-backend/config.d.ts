@@ -106,7 +106,11 @@ export interface Config {
       /** Workspaces a user may have Starting or Running. Default 1 (Che's default). */
       maxRunningWorkspacesPerUser?: number;
     };
-    /** Largest devfile accepted, in bytes. Default 262144 (256 KiB). */
+    /**
+     * Largest devfile accepted, in bytes (413 above). Default 245760 (240 KiB): the devfile is
+     * stored in the `che.eclipse.org/devfile` annotation, and Kubernetes allows 256 KiB for all
+     * annotations together; a devfile whose annotations would not fit is a 413 too.
+     */
     maxDevfileSize?: number;
     /**
      * Golden-path devfile templates, served by `GET /api/che-launcher/devfiles` for the "New

@@ -12,7 +12,7 @@ describe('readCheLauncherConfig', () => {
       cheUrl: undefined,
       editor: { id: 'che-incubator/che-code/latest' },
       limits: { maxWorkspacesPerUser: -1, maxRunningWorkspacesPerUser: 1 },
-      maxDevfileSize: 262144,
+      maxDevfileSize: 245760,
       devfileReadTimeoutMs: 10_000,
       ownerOnly: true,
     });

@@ -86,7 +86,9 @@ function readFrom(config: Config): CheLauncherConfig {
     throw new Error("cheLauncher.namespaceTemplate must contain '{user}'");
   }
   const cheUrl = config.getOptionalString('cheUrl')?.replace(/\/+$/, '');
-  const maxDevfileSize = config.getOptionalNumber('maxDevfileSize') ?? 256 * 1024;
+  // The devfile is stored in an annotation: the default leaves 16 KiB of Kubernetes' 256 KiB
+  // total annotation limit for the others.
+  const maxDevfileSize = config.getOptionalNumber('maxDevfileSize') ?? 240 * 1024;
   if (!Number.isInteger(maxDevfileSize) || maxDevfileSize <= 0) {
     throw new Error('cheLauncher.maxDevfileSize must be a positive integer (bytes)');
   }

@@ -9,7 +9,7 @@ import {
   startKube,
   user,
 } from './__testUtils__/harness';
-import { FIXTURE_HOST, UNLISTED_HOST } from './__testUtils__/devfileHost';
+import { FIXTURE_HOST, serveDevfiles, UNLISTED_HOST } from './__testUtils__/devfileHost';
 
 jest.setTimeout(30_000);
 
@@ -106,6 +106,30 @@ describe('che-launcher: devfile content and reading', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: message });
     expect(names()).toEqual(before);
+  });
+
+  it("answers 413 for a devfile whose annotations would exceed Kubernetes' 256 KiB, never the cluster's 422", async () => {
+    // Within a 256 KiB maxDevfileSize, but with the other annotations over the limit.
+    const pad = 262144 - 100 - Buffer.byteLength(goldenDevfile) - 4;
+    await serveDevfiles({ '/huge.yaml': { body: `${goldenDevfile}\n# ${'x'.repeat(pad)}\n` } });
+    const big = await startCheLauncher({
+      kube,
+      cheLauncher: { maxDevfileSize: 262144, limits: { maxRunningWorkspacesPerUser: -1 } },
+    });
+    try {
+      const before = names();
+      const res = await checked(big.server)
+        .post('/api/che-launcher/workspaces')
+        .set('Authorization', user('ivan'))
+        .send({ devfileUrl: devfileUrl('huge.yaml'), name: 'huge' });
+      expect(res.status).toBe(413);
+      expect(res.body.error).toMatch(
+        /^The devfile is too large to store in the DevWorkspace: its annotations would take \d+ bytes, Kubernetes allows 262144$/,
+      );
+      expect(names()).toEqual(before);
+    } finally {
+      await big.stop();
+    }
   });
 
   it("does not queue a user's fast create behind the download of their slow one", async () => {

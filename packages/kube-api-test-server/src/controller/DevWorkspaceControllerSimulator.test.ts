@@ -1,7 +1,7 @@
 /** The controller simulator's phases, observed through client-node over HTTP. */
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { devWorkspaceResources, KubeApiTestServer, namespaceResource } from '../index';
-import { clientsFor, codeOf, devWorkspace, dwRef, dwtRef, waitFor } from '../__testUtils__/testUtils';
+import { clientsFor, codeOf, devWorkspace, dwRef, dwtRef, statusOf, waitFor } from '../__testUtils__/testUtils';
 
 const ns = 'alice-workspaces';
 
@@ -145,6 +145,16 @@ describe('DevWorkspaceControllerSimulator', () => {
     await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('invalid', { started: true, ...opts }) });
     expect(await phases('invalid', 'Failed')).toEqual(['(none)', 'Starting', 'Failing', 'Failed']);
     expect((await get('invalid')).status.message).toBe(message);
+  });
+
+  it("refuses annotations over Kubernetes' 256 KiB total with 422, as the API server does", async () => {
+    const body = devWorkspace('annotated') as any;
+    body.metadata.annotations = { 'che.eclipse.org/devfile': 'x'.repeat(256 * 1024) };
+    const answer = await statusOf(custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body }));
+    expect(answer.code).toBe(422);
+    expect(answer.body.details.causes).toEqual([
+      { reason: 'FieldValueTooLong', field: 'metadata.annotations', message: 'Too long: must have at most 262144 bytes' },
+    ]);
   });
 
   it('goes Terminating on delete, keeps the object until its finalizer is removed, then GCs owned templates', async () => {

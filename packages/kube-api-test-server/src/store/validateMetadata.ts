@@ -33,11 +33,27 @@ function stringMapErrors(field: string, value: unknown, checkValues: boolean): F
   return errors;
 }
 
+/** Kubernetes' limit on all annotations of an object together (keys and values, in bytes). */
+export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
 export function metadataErrors(meta: ObjectMeta): FieldError[] {
   const errors = [
     ...stringMapErrors('metadata.labels', meta.labels, true),
     ...stringMapErrors('metadata.annotations', meta.annotations, false),
   ];
+  if (isPlainObject(meta.annotations)) {
+    let total = 0;
+    for (const [k, v] of Object.entries(meta.annotations)) {
+      total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+    }
+    if (total > TOTAL_ANNOTATION_SIZE_LIMIT) {
+      errors.push({
+        field: 'metadata.annotations',
+        message: `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`,
+        reason: 'FieldValueTooLong',
+      });
+    }
+  }
   if (meta.finalizers !== undefined) {
     if (!Array.isArray(meta.finalizers) || meta.finalizers.some(f => typeof f !== 'string' || f === '')) {
       errors.push({ field: 'metadata.finalizers', message: 'Invalid value: must be a list of non-empty strings' });

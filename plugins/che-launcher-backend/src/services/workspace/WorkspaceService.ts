@@ -3,7 +3,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { UserNamespaces } from '../namespace/UserNamespaces';
 import { OrphanCleaner } from './OrphanCleaner';
-import { Caller } from '@fawkes/plugin-api-guard-node';
+import { Caller, PayloadTooLargeError } from '@fawkes/plugin-api-guard-node';
 import {
   CreateWorkspaceResponse,
   ListWorkspacesResponse,
@@ -130,6 +130,7 @@ export class WorkspaceService {
         editor: { id: config.editor.id, devfile: this.deps.editorDevfile },
         now,
       });
+      assertAnnotationsFit(devWorkspace);
       try {
         created = await client.create(devWorkspace);
       } catch (error) {
@@ -383,6 +384,25 @@ export class WorkspaceService {
     return new ConflictError(`Workspace with name '${name}' already exists`);
   }
 
+}
+
+/** Kubernetes' limit on all annotations of one object (keys and values), in bytes. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+/**
+ * The devfile travels in the `che.eclipse.org/devfile` annotation: one too large for Kubernetes'
+ * total annotation limit is a 413 here, never a 422 from the cluster.
+ */
+function assertAnnotationsFit(devWorkspace: DevWorkspace): void {
+  let total = 0;
+  for (const [key, value] of Object.entries(devWorkspace.metadata.annotations ?? {})) {
+    total += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (total > TOTAL_ANNOTATION_SIZE_LIMIT) {
+    throw new PayloadTooLargeError(
+      `The devfile is too large to store in the DevWorkspace: its annotations would take ${total} bytes, Kubernetes allows ${TOTAL_ANNOTATION_SIZE_LIMIT}`,
+    );
+  }
 }
 
 /** Left by a create that has not (or never) completed; see OrphanCleaner. */
