@@ -6,6 +6,7 @@ import {
 import express, { RequestHandler, Router } from 'express';
 import { setCaller, toCaller } from './caller';
 import { OpenApiDocument } from './openApiDocument';
+import { assignRequestId } from './requestId';
 import { createErrorRenderer, notFoundHandler } from './errors/renderError';
 import { createRateLimiters, RateLimiters } from './rateLimit/createRateLimiters';
 import { readRateLimitConfig } from './rateLimit/readRateLimitConfig';
@@ -16,7 +17,8 @@ export interface ApiGuard {
    * Mounts the plugin's router behind the guard on the plugin's `httpRouter`: every route
    * is authenticated (user session or service token), charged to the caller's rate-limit
    * budget, parsed as JSON within the size cap, and every error — 401 and 429 included —
-   * is rendered as `{"error": "..."}`. This is the only way the plugins add routes.
+   * is rendered as `{"error": "..."}`, and every response carries the request's
+   * `X-Request-Id` (see `getRequestId`). This is the only way the plugins add routes.
    * With `openApi`, the plugin's OpenAPI document is served at `GET /openapi.json`.
    */
   mount(router: Router, options?: { openApi?: OpenApiDocument }): void;
@@ -87,6 +89,8 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
             // Backstage's own barrier would answer first with its different shape.
             httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
             const guarded = Router();
+            // First, so that every answer (401 and 429 included) carries the request's id.
+            guarded.use(assignRequestId);
             guarded.use(authenticate);
             guarded.use(limits.middleware);
             guarded.use(express.json({ limit: maxBodySize }));

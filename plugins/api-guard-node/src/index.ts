@@ -8,6 +8,7 @@ export { apiGuardServiceRef, apiGuardRateLimitServiceRef } from './apiGuardServi
 export type { ApiGuard } from './apiGuardService';
 export { getCaller } from './caller';
 export type { Caller } from './caller';
+export { getRequestId } from './requestId';
 export {
   BadGatewayError,
   GatewayTimeoutError,

@@ -1,8 +1,10 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import request from 'supertest';
 import { apiGuardServiceRef } from '../apiGuardService';
+import { ValidationError } from '../errors/ValidationError';
+import { getRequestId } from '../requestId';
 import { OpenApiDocument } from '../openApiDocument';
 import { createGuardedApiRouter } from './createGuardedApiRouter';
 
@@ -45,10 +47,23 @@ const thingsPlugin = createBackendPlugin({
     env.registerInit({
       deps: { guard: apiGuardServiceRef },
       async init({ guard }) {
-        const router = createGuardedApiRouter({ guard, spec });
+        const router = createGuardedApiRouter({
+          guard,
+          spec,
+          middleware: [
+            (req, _res, next) => {
+              const check = req.get('x-test-check');
+              if (check === 'validation') {
+                throw new ValidationError('kind must be chosen', [{ path: 'query.kind', message: 'must be chosen' }]);
+              }
+              if (check === 'unavailable') throw new ServiceUnavailableError('Store is down');
+              next();
+            },
+          ],
+        });
         router.get('/things', (req, res) => {
           handlerCalls++;
-          res.json({ query: req.query });
+          res.json({ query: req.query, requestId: getRequestId(req) });
         });
         router.post('/things', (req, res) => {
           handlerCalls++;
@@ -126,7 +141,50 @@ describe('createGuardedApiRouter', () => {
     expect(taken.body).toEqual({ error: 'Name is taken' });
     const listed = await request(server).get('/api/things/things?limit=5').set('Authorization', alice);
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ query: { limit: '5' } });
+    expect(listed.body).toEqual({ query: { limit: '5' }, requestId: listed.headers['x-request-id'] });
+  });
+
+  it('answers the errors of the caller\'s middleware as they are, details and status kept', async () => {
+    // Even for a query the validator would reject too (unknown parameter): the middleware runs first.
+    const own = await request(server)
+      .get('/api/things/things?color=red')
+      .set('Authorization', alice)
+      .set('x-test-check', 'validation');
+    expect(own.status).toBe(400);
+    expect(own.body).toEqual({ error: 'kind must be chosen', details: [{ path: 'query.kind', message: 'must be chosen' }] });
+    const down = await request(server)
+      .post('/api/things/things')
+      .set('Authorization', alice)
+      .set('x-test-check', 'unavailable')
+      .send({ name: 'ab', size: 2 });
+    expect(down.status).toBe(503);
+    expect(down.body).toEqual({ error: 'Store is down' });
+    expect(handlerCalls).toBe(0);
+  });
+
+  it('gives every response an X-Request-Id: the caller\'s plain token, else a new UUID', async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const given = await request(server).get('/api/things/things').set('Authorization', alice).set('X-Request-Id', 'trace-42.a:b');
+    expect(given.status).toBe(200);
+    expect(given.headers['x-request-id']).toBe('trace-42.a:b');
+    expect(given.body.requestId).toBe('trace-42.a:b');
+    const unsafe = await request(server).get('/api/things/things').set('Authorization', alice).set('X-Request-Id', 'a b<script>');
+    expect(unsafe.headers['x-request-id']).toMatch(uuid);
+    expect(unsafe.body.requestId).toBe(unsafe.headers['x-request-id']);
+    const tooLong = await request(server).get('/api/things/things').set('Authorization', alice).set('X-Request-Id', 'x'.repeat(129));
+    expect(tooLong.headers['x-request-id']).toMatch(uuid);
+    const fresh = await Promise.all([1, 2].map(() => request(server).get('/api/things/things').set('Authorization', alice)));
+    expect(fresh[0].headers['x-request-id']).toMatch(uuid);
+    expect(fresh[0].headers['x-request-id']).not.toBe(fresh[1].headers['x-request-id']);
+    const unauthenticated = await request(server).get('/api/things/things').set('Authorization', mockCredentials.none.header());
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers['x-request-id']).toMatch(uuid);
+    const invalid = await request(server).get('/api/things/things?limit=x').set('Authorization', alice).set('X-Request-Id', 'r-1');
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers['x-request-id']).toBe('r-1');
+    const missing = await request(server).get('/api/things/nowhere').set('Authorization', alice);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['x-request-id']).toMatch(uuid);
   });
 
   it('keeps the guard\'s body cap (the validator does not parse the body again)', async () => {

@@ -23,7 +23,8 @@ export interface GuardedApiRouterOptions {
   spec: OpenApiDocument | internal.RequiredDoc;
   /**
    * Run after the guard and before validation, for checks that give a clearer message than
-   * the validator would (e.g. a missing Content-Type).
+   * the validator would (e.g. a missing Content-Type). They run outside the validated router,
+   * so an error they pass on (a `ValidationError` with its `details`) is answered as it is.
    */
   middleware?: RequestHandler[];
 }
@@ -55,7 +56,6 @@ export function createGuardedApiRouter<T extends internal.EndpointMap = never>(
       // The guard has parsed the JSON body already, within its size cap; the validated
       // router must not parse it again with express.json()'s default limit.
       middleware: [
-        ...(options.middleware ?? []),
         (req, _res, next) => {
           reachedValidation.add(req);
           next();
@@ -80,7 +80,15 @@ export function createGuardedApiRouter<T extends internal.EndpointMap = never>(
   });
 
   const toValidationError: ErrorRequestHandler = (error, req, _res, next) => {
-    if (reachedValidation.has(req) && !passedValidation.has(req) && isError(error) && error.name === 'InputError') {
+    // Only the validator's own failure, which Backstage forwards as a bare InputError; an
+    // error that carries its details already (a ValidationError) is left as it is.
+    if (
+      reachedValidation.has(req) &&
+      !passedValidation.has(req) &&
+      isError(error) &&
+      error.name === 'InputError' &&
+      !('details' in error)
+    ) {
       next(requestValidationError(error.message));
       return;
     }
@@ -88,6 +96,9 @@ export function createGuardedApiRouter<T extends internal.EndpointMap = never>(
   };
 
   const router = PromiseRouter();
+  // Outside the validated router: Backstage's error wrapper there would turn whatever these
+  // pass on into a bare InputError(message), losing its status and details.
+  if (options.middleware?.length) router.use(options.middleware);
   router.use(validated);
   router.use(toValidationError);
   guard.mount(router, { openApi: spec as OpenApiDocument });
