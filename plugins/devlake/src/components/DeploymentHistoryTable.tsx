@@ -72,6 +72,12 @@ function compactDuration(seconds: number): string {
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 
+function totalInWords(total: number | undefined): string {
+  if (total === undefined) return ' ';
+  if (total > FETCH_LIMIT) return `Newest ${FETCH_LIMIT} of ${total} deployments`;
+  return `${total} deployment${total === 1 ? '' : 's'}`;
+}
+
 function newestFirst(a: DeploymentRow, b: DeploymentRow): number {
   return (b.startTime ?? '').localeCompare(a.startTime ?? '');
 }
@@ -111,11 +117,7 @@ export function DeploymentHistoryTable(props: { service: string; pageSize?: numb
               Deployment history
             </Text>
             <Text variant="body-small" color="secondary" data-testid="deployment-total">
-              {total === undefined
-                ? ' '
-                : total > FETCH_LIMIT
-                  ? `Newest ${FETCH_LIMIT} of ${total} deployments`
-                  : `${total} deployment${total === 1 ? '' : 's'}`}
+              {totalInWords(total)}
             </Text>
           </Flex>
           <Flex gap="2">

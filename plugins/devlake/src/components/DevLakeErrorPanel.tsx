@@ -8,11 +8,13 @@ export function DevLakeErrorPanel(props: { error: unknown; onRetry?: () => void 
   const left = useCountdown(view.retryAfterSeconds);
   const rateLimited = view.status === 429;
   const waiting = rateLimited && left !== undefined && left > 0;
-  const description = rateLimited && left !== undefined
-    ? left > 0
-      ? `The DevLake API rate limit was reached. Try again in ${durationInWords(left)}.`
-      : 'The DevLake API rate limit was reached. You can try again now.'
-    : view.message;
+  let description = view.message;
+  if (rateLimited && left !== undefined) {
+    description =
+      left > 0
+        ? `The DevLake API rate limit was reached. Try again in ${durationInWords(left)}.`
+        : 'The DevLake API rate limit was reached. You can try again now.';
+  }
   return (
     <Alert
       status={rateLimited ? 'warning' : 'danger'}

@@ -64,14 +64,13 @@ function MetricChart(props: {
       <XAxis dataKey="label" fontSize={12} />
       <YAxis fontSize={12} width={44} />
       <Tooltip
-        formatter={(value: unknown, _name: unknown, item: { payload?: { deployments: number } }) => [
-          value === null || value === undefined
-            ? 'N/A'
-            : chartKey === 'deploymentDays'
-              ? `${value} days, ${item.payload?.deployments ?? 0} deployments`
-              : `${value} ${props.unit}`,
-          props.title,
-        ]}
+        formatter={(value: unknown, _name: unknown, item: { payload?: { deployments: number } }) => {
+          if (value === null || value === undefined) return ['N/A', props.title];
+          if (chartKey === 'deploymentDays') {
+            return [`${value} days, ${item.payload?.deployments ?? 0} deployments`, props.title];
+          }
+          return [`${value} ${props.unit}`, props.title];
+        }}
       />
     </>
   );

@@ -29,6 +29,18 @@ const shortTitles: Record<DoraMetricKey, string> = {
   timeToRestoreService: 'Time to restore (h)',
 };
 
+function rowErrorInWords(status: number | undefined): string {
+  if (status === 404) return 'not in DevLake';
+  if (status === 429) return 'rate limited';
+  return status ? `error ${status}` : 'error';
+}
+
+function progressInWords(rows: ServiceRow[] | undefined, loaded: number): string {
+  if (rows === undefined) return 'Loading the team’s services from the catalog…';
+  if (loaded < rows.length) return `Loaded ${loaded} of ${rows.length} services`;
+  return `${rows.length} service${rows.length === 1 ? '' : 's'}`;
+}
+
 function metricCell(row: ServiceRow, key: DoraMetricKey) {
   if (row.state.status === 'loading') {
     return (
@@ -42,7 +54,7 @@ function metricCell(row: ServiceRow, key: DoraMetricKey) {
     return (
       <Cell>
         <Text variant="body-small" title={view.message}>
-          {view.status === 404 ? 'not in DevLake' : view.status === 429 ? 'rate limited' : `error ${view.status ?? ''}`.trim()}
+          {rowErrorInWords(view.status)}
         </Text>
       </Cell>
     );
@@ -52,7 +64,7 @@ function metricCell(row: ServiceRow, key: DoraMetricKey) {
     <Cell>
       <Flex gap="2" align="center">
         <Text variant="body-small" data-value={String(metric.value)}>
-          {metric.value === null ? 'N/A' : `${formatNumber(metric.value)}${key === 'changeFailureRate' ? ' ' + formatUnit(metric.unit) : ''}`}
+          {metric.value === null ? 'N/A' : `${formatNumber(metric.value)}${key === 'changeFailureRate' ? ` ${formatUnit(metric.unit)}` : ''}`}
         </Text>
         {metric.performance && <LevelChip level={metric.performance as DoraPerformance} />}
       </Flex>
@@ -144,11 +156,7 @@ export function TeamServicesTable(props: { group: Entity; period: Period }) {
           Services
         </Text>
         <Text variant="body-small" color="secondary" data-testid="team-services-progress" aria-live="polite">
-          {rows === undefined
-            ? 'Loading the team’s services from the catalog…'
-            : loaded < rows.length
-              ? `Loaded ${loaded} of ${rows.length} services`
-              : `${rows.length} service${rows.length === 1 ? '' : 's'}`}
+          {progressInWords(rows, loaded)}
         </Text>
       </CardHeader>
       <CardBody>

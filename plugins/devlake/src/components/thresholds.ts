@@ -34,11 +34,14 @@ export function levelBands(
     case 'timeToRestoreService':
       return bands(best, [1, 24, 168]);
     case 'deploymentDays': {
-      const weeksPerBucket = interval === 'week' ? 1 : 30.44 / 7;
-      const elite = 5 * weeksPerBucket;
-      const high = report === '2021' ? (interval === 'week' ? 7 / 30.44 : 1) : weeksPerBucket;
-      const medium = report === '2021' ? (interval === 'week' ? 7 / 182.5 : 30.44 / 182.5) : interval === 'week' ? 7 / 30.44 : 1;
-      return bands(frequencyOrder, [medium, high, elite]);
+      // Days in the bucket: a week, or a month of 30.44 days.
+      const days = interval === 'week' ? 7 : 30.44;
+      const perWeek = days / 7;
+      const perMonth = days / 30.44;
+      const perSixMonths = days / 182.5;
+      // 2023: elite 5/week, high 1/week, medium 1/month; 2021: elite 5/week, high 1/month, medium 1/six months.
+      const [medium, high] = report === '2021' ? [perSixMonths, perMonth] : [perMonth, perWeek];
+      return bands(frequencyOrder, [medium, high, 5 * perWeek]);
     }
     default:
       return [];
