@@ -23,6 +23,8 @@ export class FakeCheLauncherApi implements CheLauncherApi {
   readsToRun = 1;
   private readonly errors = new Map<string, unknown>();
   private readonly reads = new Map<string, number>();
+  /** A start fails as the operator's FailedStart does: Starting → Failed with this message. */
+  failStartWith?: string;
   /** createPolicy peruser: the create answers this existing workspace instead. */
   reuse?: string;
 
@@ -43,7 +45,9 @@ export class FakeCheLauncherApi implements CheLauncherApi {
     for (const w of this.workspaces) {
       const n = (this.reads.get(w.workspaceId) ?? 0) + 1;
       this.reads.set(w.workspaceId, n);
-      if (w.status === 'Starting' && n >= this.readsToRun) {
+      if (w.status === 'Starting' && n >= this.readsToRun && this.failStartWith) {
+        Object.assign(w, { status: 'Stopped', phase: 'Failed', statusMessage: this.failStartWith });
+      } else if (w.status === 'Starting' && n >= this.readsToRun) {
         w.status = 'Running';
         w.phase = 'Running';
         w.ideUrl = `https://che.example/${w.namespace}/${w.name}/3100/`;

@@ -130,4 +130,29 @@ describe('EntityCheCard', () => {
     expect(screen.queryByTestId('che-launch-progress')).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Open in Che' })).toBeEnabled();
   });
+
+  it("shows a start that fails as Failed with Che's message, opens nothing and lets the user try again", async () => {
+    const api = new FakeCheLauncherApi();
+    api.failStartWith = 'Container python has state ErrImagePull';
+    await render(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Open in Che' }));
+    const list = screen.getByTestId('che-entity-workspaces');
+    const chip = await within(list).findByText('Failed', {}, { timeout: 5000 });
+    expect(chip).toHaveAttribute('data-status', 'Failed');
+    expect(within(list).getByTestId('workspace-status-message')).toHaveTextContent('Container python has state ErrImagePull');
+    expect(screen.queryByTestId('che-launch-progress')).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /Open IDE/ })).not.toBeInTheDocument();
+    expect(open).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Open in Che' })).toBeEnabled();
+  });
+
+  it('shows a 503 of the workspace list in words, with Try again', async () => {
+    const api = new FakeCheLauncherApi();
+    api.failNext('listWorkspaces', 503, 'Eclipse Che (Kubernetes) is not configured');
+    await render(api);
+    const alert = await screen.findByTestId('che-error');
+    expect(alert).toHaveTextContent('Eclipse Che is unavailable (503)');
+    await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('None yet.')).toBeInTheDocument();
+  });
 });
