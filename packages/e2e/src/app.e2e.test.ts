@@ -109,6 +109,8 @@ describe('app end to end (Chromium)', () => {
     app = await serveApp(APP_PORT);
     browser = await launchChromium();
     page = await browser.context.newPage();
+    // The run shares two cores with the rest of the suite: wait longer than Playwright's 30 s.
+    page.setDefaultTimeout(90_000);
     token = await guestToken(backendUrl);
     await waitForCatalog(backendUrl, token, 'kind=component,metadata.name=my-service', 1);
   });

@@ -11,7 +11,11 @@ import { createErrorRenderer, notFoundHandler } from './errors/renderError';
 import { createRateLimiters, RateLimiters } from './rateLimit/createRateLimiters';
 import { readRateLimitConfig } from './rateLimit/readRateLimitConfig';
 
-/** The guard a plugin puts in front of its routes. */
+/**
+ * The guard a plugin puts in front of its routes.
+ *
+ * @public
+ */
 export interface ApiGuard {
   /**
    * Mounts the plugin's router behind the guard on the plugin's `httpRouter`: every route
@@ -24,7 +28,11 @@ export interface ApiGuard {
   mount(router: Router, options?: { openApi?: OpenApiDocument }): void;
 }
 
-/** The process-wide half of the guard: one set of budgets shared by every plugin. */
+/**
+ * The process-wide half of the guard: one set of budgets shared by every plugin.
+ *
+ * @public
+ */
 export const apiGuardRateLimitServiceRef = createServiceRef<RateLimiters>({
   id: 'fawkes.api-guard.rate-limits',
   scope: 'root',
@@ -54,7 +62,11 @@ export const apiGuardRateLimitServiceRef = createServiceRef<RateLimiters>({
     }),
 });
 
-/** The guard for one plugin; depend on it with `deps: { guard: apiGuardServiceRef }`. */
+/**
+ * The guard for one plugin; depend on it with `deps: { guard: apiGuardServiceRef }`.
+ *
+ * @public
+ */
 export const apiGuardServiceRef = createServiceRef<ApiGuard>({
   id: 'fawkes.api-guard',
   scope: 'plugin',

@@ -5,7 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Request } from 'express';
 
-/** Who is calling: a signed-in user or a service (static, JWKS or plugin token). */
+/**
+ * Who is calling: a signed-in user or a service (static, JWKS or plugin token).
+ *
+ * @public
+ */
 export type Caller =
   | {
       kind: 'user';
@@ -29,6 +33,8 @@ export function setCaller(req: Request, caller: Caller): void {
 /**
  * The caller of a guarded request. Throws if the request did not pass through the guard,
  * which can only happen when a router is mounted without `ApiGuard.mount`.
+ *
+ * @public
  */
 export function getCaller(req: Request): Caller {
   const caller = callers.get(req);

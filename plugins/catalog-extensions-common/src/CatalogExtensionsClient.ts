@@ -8,17 +8,29 @@ import type {
   RegisterLocationResponse,
 } from './types';
 
-/** The part of Backstage's `DiscoveryApi` the client needs. */
+/**
+ * The part of Backstage's `DiscoveryApi` the client needs.
+ *
+ * @public
+ */
 export interface DiscoveryApi {
   getBaseUrl(pluginId: string): Promise<string>;
 }
 
-/** The part of Backstage's `FetchApi` the client needs (it adds the user's token). */
+/**
+ * The part of Backstage's `FetchApi` the client needs (it adds the user's token).
+ *
+ * @public
+ */
 export interface FetchApi {
   fetch: typeof fetch;
 }
 
-/** A non-2xx answer of the plugin, with its status and `{"error"}` body. */
+/**
+ * A non-2xx answer of the plugin, with its status and `{"error"}` body.
+ *
+ * @public
+ */
 export class CatalogExtensionsError extends Error {
   readonly name = 'CatalogExtensionsError';
   constructor(
@@ -29,7 +41,11 @@ export class CatalogExtensionsError extends Error {
   }
 }
 
-/** Typed client for `/api/catalog-extensions`, usable from a Backstage frontend or backend. */
+/**
+ * Typed client for `/api/catalog-extensions`, usable from a Backstage frontend or backend.
+ *
+ * @public
+ */
 export class CatalogExtensionsClient {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;

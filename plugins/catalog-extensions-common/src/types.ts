@@ -1,16 +1,28 @@
 import type { Entity } from '@backstage/catalog-model';
 
-/** Where a catalog-info.yaml lives: a URL the backend may read, or a file under an allowed root. */
+/**
+ * Where a catalog-info.yaml lives: a URL the backend may read, or a file under an allowed root.
+ *
+ * @public
+ */
 export type LocationType = 'url' | 'file';
 
-/** Body of `POST /locations`. */
+/**
+ * Body of `POST /locations`.
+ *
+ * @public
+ */
 export interface RegisterLocationRequest {
   type: LocationType;
   /** An http(s) URL for `url`, a path for `file`. */
   target: string;
 }
 
-/** 201 answer of `POST /locations`. */
+/**
+ * 201 answer of `POST /locations`.
+ *
+ * @public
+ */
 export interface RegisterLocationResponse {
   /** The core catalog's location id. */
   locationId: string;
@@ -20,7 +32,11 @@ export interface RegisterLocationResponse {
   status: 'processing';
 }
 
-/** 200 answer of `POST /locations?dryRun=true`: nothing was registered. */
+/**
+ * 200 answer of `POST /locations?dryRun=true`: nothing was registered.
+ *
+ * @public
+ */
 export interface DryRunLocationResponse {
   dryRun: true;
   type: LocationType;
@@ -31,17 +47,29 @@ export interface DryRunLocationResponse {
   entities: Entity[];
 }
 
-/** Processing state of a registered location, see the README for the rule. */
+/**
+ * Processing state of a registered location, see the README for the rule.
+ *
+ * @public
+ */
 export type LocationStatus = 'processing' | 'registered' | 'failed';
 
-/** One catalog processing error, on the location itself or on an entity it produced. */
+/**
+ * One catalog processing error, on the location itself or on an entity it produced.
+ *
+ * @public
+ */
 export interface LocationProcessingError {
   /** The entity that carries the error, or absent when the target itself is broken. */
   entityRef?: string;
   message: string;
 }
 
-/** Answer of `GET /locations/{locationId}`. */
+/**
+ * Answer of `GET /locations/{locationId}`.
+ *
+ * @public
+ */
 export interface LocationStatusResponse {
   locationId: string;
   type: LocationType | string;
@@ -52,7 +80,11 @@ export interface LocationStatusResponse {
   errors: LocationProcessingError[];
 }
 
-/** One problem in a rejected request, e.g. a broken document in catalog-info.yaml. */
+/**
+ * One problem in a rejected request, e.g. a broken document in catalog-info.yaml.
+ *
+ * @public
+ */
 export interface ErrorDetail {
   /** Index of the YAML document in the file, when the problem is inside one. */
   document?: number;
@@ -61,13 +93,21 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** Every error answer of the plugin. */
+/**
+ * Every error answer of the plugin.
+ *
+ * @public
+ */
 export interface ErrorResponse {
   error: string;
   details?: ErrorDetail[];
 }
 
-/** Query of `GET /entities`. */
+/**
+ * Query of `GET /entities`.
+ *
+ * @public
+ */
 export interface GetEntitiesRequest {
   /**
    * Filters with the core catalog's semantics: within one string, comma-separated

@@ -11,7 +11,11 @@ import { catalogExtensionsApiRef } from './api/CatalogExtensionsApi';
 
 const legacyRootRouteRef = createRouteRef({ id: 'catalog-extensions' });
 
-/** The catalog-extensions plugin for apps on the legacy frontend system. */
+/**
+ * The catalog-extensions plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const catalogExtensionsLegacyPlugin = createPlugin({
   id: 'catalog-extensions',
   apis: [
@@ -24,7 +28,11 @@ export const catalogExtensionsLegacyPlugin = createPlugin({
   routes: { root: legacyRootRouteRef },
 });
 
-/** Legacy system: the page (`<Route path="/register-component" element={<RegisterComponentPage />} />`). */
+/**
+ * Legacy system: the page (`<Route path="/register-component" element={<RegisterComponentPage />} />`).
+ *
+ * @public
+ */
 export const RegisterComponentPage = catalogExtensionsLegacyPlugin.provide(
   createRoutableExtension({
     name: 'RegisterComponentPage',

@@ -33,7 +33,11 @@ const registerPage = PageBlueprint.make({
   },
 });
 
-/** The catalog-extensions frontend plugin (new frontend system). */
+/**
+ * The catalog-extensions frontend plugin (new frontend system).
+ *
+ * @public
+ */
 export const catalogExtensionsPlugin = createFrontendPlugin({
   pluginId: 'catalog-extensions',
   title: 'Register a component',

@@ -27,7 +27,11 @@ import { WorkspaceService } from './services/workspace/WorkspaceService';
 /** The scheduler task that removes DevWorkspaces failed creates left behind. */
 export const ORPHAN_SWEEP_TASK_ID = 'che-launcher-orphan-sweep';
 
-/** Eclipse Che workspaces from a Devfile URL, as DevWorkspace resources. */
+/**
+ * Eclipse Che workspaces from a Devfile URL, as DevWorkspace resources.
+ *
+ * @public
+ */
 export const cheLauncherPlugin = createBackendPlugin({
   pluginId: 'che-launcher',
   register(env) {

@@ -7,17 +7,29 @@ import {
   Workspace,
 } from './types';
 
-/** The part of Backstage's DiscoveryApi the client needs. */
+/**
+ * The part of Backstage's DiscoveryApi the client needs.
+ *
+ * @public
+ */
 export interface CheLauncherDiscoveryApi {
   getBaseUrl(pluginId: string): Promise<string>;
 }
 
-/** The part of Backstage's FetchApi the client needs (it adds the user's token). */
+/**
+ * The part of Backstage's FetchApi the client needs (it adds the user's token).
+ *
+ * @public
+ */
 export interface CheLauncherFetchApi {
   fetch: typeof fetch;
 }
 
-/** A non-2xx answer of the che-launcher API. */
+/**
+ * A non-2xx answer of the che-launcher API.
+ *
+ * @public
+ */
 export class CheLauncherApiError extends Error {
   readonly name = 'CheLauncherApiError';
 
@@ -30,7 +42,11 @@ export class CheLauncherApiError extends Error {
   }
 }
 
-/** A typed client of `/api/che-launcher`, usable from a Backstage frontend. */
+/**
+ * A typed client of `/api/che-launcher`, usable from a Backstage frontend.
+ *
+ * @public
+ */
 export class CheLauncherClient {
   private readonly discoveryApi: CheLauncherDiscoveryApi;
   private readonly fetchApi: CheLauncherFetchApi;

@@ -11,16 +11,26 @@ export const workspaceStatuses = ['Running', 'Stopped', 'Starting', 'Stopping', 
  * Stopped/Failed/Error → Stopped; with no phase yet, `spec.started` decides
  * (true → Starting, false → Stopped), as the Che dashboard shows it. A phase the controller has
  * not caught up on follows the last start/stop request (e.g. Running with `started: false` → Stopping).
+ *
+ * @public
  */
 export type WorkspaceStatus = (typeof workspaceStatuses)[number];
 
-/** The devfile a workspace was created from (its `metadata.name` and `metadata.version`). */
+/**
+ * The devfile a workspace was created from (its `metadata.name` and `metadata.version`).
+ *
+ * @public
+ */
 export interface WorkspaceDevfile {
   name: string | null;
   version: string | null;
 }
 
-/** What `POST /workspaces` accepts besides the devfile source. */
+/**
+ * What `POST /workspaces` accepts besides the devfile source.
+ *
+ * @public
+ */
 export interface CreateWorkspaceOptions {
   /** Kubernetes namespace; default from `cheLauncher.namespaceTemplate` (`{user}-workspaces`). */
   namespace?: string;
@@ -33,6 +43,8 @@ export interface CreateWorkspaceOptions {
  * Devfile 2.2.x / 2.3.0 YAML file), `template` (the name of a `cheLauncher.devfiles` golden-path
  * template) or `entityRef` (a catalog entity whose `eclipse.org/che-devfile` or
  * `eclipse.org/che-devfile-url` annotation names the devfile).
+ *
+ * @public
  */
 export type CreateWorkspaceRequest = CreateWorkspaceOptions &
   (
@@ -41,7 +53,11 @@ export type CreateWorkspaceRequest = CreateWorkspaceOptions &
     | { entityRef: string; devfileUrl?: never; template?: never }
   );
 
-/** A golden-path devfile template (`cheLauncher.devfiles`), as `GET /devfiles` lists it. */
+/**
+ * A golden-path devfile template (`cheLauncher.devfiles`), as `GET /devfiles` lists it.
+ *
+ * @public
+ */
 export interface DevfileTemplate {
   /** The name `POST /workspaces {"template"}` and `eclipse.org/che-devfile` use. */
   name: string;
@@ -54,12 +70,20 @@ export interface DevfileTemplate {
   resources: Record<string, string>;
 }
 
-/** The 200 body of `GET /devfiles`. */
+/**
+ * The 200 body of `GET /devfiles`.
+ *
+ * @public
+ */
 export interface ListDevfilesResponse {
   devfiles: DevfileTemplate[];
 }
 
-/** The 201 body of `POST /workspaces`. */
+/**
+ * The 201 body of `POST /workspaces`.
+ *
+ * @public
+ */
 export interface CreateWorkspaceResponse {
   /** `<namespace>.<name>`: stable, unique and safe in a URL path. */
   workspaceId: string;
@@ -70,7 +94,11 @@ export interface CreateWorkspaceResponse {
   devfile: WorkspaceDevfile;
 }
 
-/** One workspace as listed or read. */
+/**
+ * One workspace as listed or read.
+ *
+ * @public
+ */
 export interface Workspace extends CreateWorkspaceResponse {
   /** ISO-8601 creation time of the DevWorkspace. */
   createdAt: string;
@@ -88,13 +116,21 @@ export interface Workspace extends CreateWorkspaceResponse {
   entityRef?: string;
 }
 
-/** The 200 body of `GET /workspaces`. */
+/**
+ * The 200 body of `GET /workspaces`.
+ *
+ * @public
+ */
 export interface ListWorkspacesResponse {
   workspaces: Workspace[];
   total: number;
 }
 
-/** Query of `GET /workspaces`. */
+/**
+ * Query of `GET /workspaces`.
+ *
+ * @public
+ */
 export interface ListWorkspacesQuery {
   status?: WorkspaceStatus;
   /** Service callers only: a user entity ref whose workspaces to list. */

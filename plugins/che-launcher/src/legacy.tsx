@@ -12,7 +12,11 @@ import { cheLauncherApiRef } from './api/CheLauncherApi';
 
 const legacyRootRouteRef = createRouteRef({ id: 'che-launcher' });
 
-/** The che-launcher plugin for apps on the legacy frontend system. */
+/**
+ * The che-launcher plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const cheLauncherLegacyPlugin = createPlugin({
   id: 'che-launcher',
   apis: [
@@ -25,7 +29,11 @@ export const cheLauncherLegacyPlugin = createPlugin({
   routes: { root: legacyRootRouteRef },
 });
 
-/** Legacy system: the "Cloud development environment" card (`<EntitySwitch.Case if={isCheAvailable}>`). */
+/**
+ * Legacy system: the "Cloud development environment" card (`<EntitySwitch.Case if={isCheAvailable}>`).
+ *
+ * @public
+ */
 export const EntityCheCard = cheLauncherLegacyPlugin.provide(
   createComponentExtension({
     name: 'EntityCheCard',
@@ -33,7 +41,11 @@ export const EntityCheCard = cheLauncherLegacyPlugin.provide(
   }),
 );
 
-/** Legacy system: the "My workspaces" page (`<Route path="/workspaces" element={<CheWorkspacesPage />} />`). */
+/**
+ * Legacy system: the "My workspaces" page (`<Route path="/workspaces" element={<CheWorkspacesPage />} />`).
+ *
+ * @public
+ */
 export const CheWorkspacesPage = cheLauncherLegacyPlugin.provide(
   createRoutableExtension({
     name: 'CheWorkspacesPage',

@@ -44,7 +44,11 @@ const workspacesPage = PageBlueprint.make({
   },
 });
 
-/** The che-launcher frontend plugin (new frontend system). */
+/**
+ * The che-launcher frontend plugin (new frontend system).
+ *
+ * @public
+ */
 export const cheLauncherPlugin = createFrontendPlugin({
   pluginId: 'che-launcher',
   title: 'Workspaces',

@@ -15,6 +15,8 @@ import { ResultCache } from './services/ResultCache';
 /**
  * DORA metrics and deployment history read (read-only) from Apache DevLake's database,
  * with the semantics of DevLake's DORA dashboard.
+ *
+ * @public
  */
 export const devlakePlugin = createBackendPlugin({
   pluginId: 'devlake',

@@ -8,12 +8,20 @@ import {
   DoraSeriesResponse,
 } from './types';
 
-/** The part of Backstage's DiscoveryApi the client needs. */
+/**
+ * The part of Backstage's DiscoveryApi the client needs.
+ *
+ * @public
+ */
 export interface DevLakeDiscoveryApi {
   getBaseUrl(pluginId: string): Promise<string>;
 }
 
-/** The part of Backstage's FetchApi the client needs (it adds the user's token). */
+/**
+ * The part of Backstage's FetchApi the client needs (it adds the user's token).
+ *
+ * @public
+ */
 export interface DevLakeFetchApi {
   fetch: typeof fetch;
 }
@@ -21,6 +29,8 @@ export interface DevLakeFetchApi {
 /**
  * A typed client for the devlake backend plugin. Error answers are thrown as
  * `ResponseError` from `@backstage/errors`.
+ *
+ * @public
  */
 export class DevLakeClient {
   private readonly discoveryApi: DevLakeDiscoveryApi;

@@ -1,4 +1,8 @@
-/** A DORA performance class from the selected DORA report's thresholds. */
+/**
+ * A DORA performance class from the selected DORA report's thresholds.
+ *
+ * @public
+ */
 export type DoraPerformance = 'elite' | 'high' | 'medium' | 'low';
 
 /**
@@ -6,10 +10,16 @@ export type DoraPerformance = 'elite' | 'high' | 'medium' | 'low';
  * rose by more than 10 %, `decreasing` when it fell by more than 10 %, else `stable`. It names
  * the direction of the value, not whether that is good (a decreasing lead time is good).
  * `null` when either period has no value.
+ *
+ * @public
  */
 export type DoraTrend = 'increasing' | 'stable' | 'decreasing';
 
-/** Which DORA report's definitions and thresholds apply. */
+/**
+ * Which DORA report's definitions and thresholds apply.
+ *
+ * @public
+ */
 export type DoraBenchmark = '2021' | '2023';
 
 /**
@@ -20,6 +30,8 @@ export type DoraBenchmark = '2021' | '2023';
  * - `no-incidents`: no incident (of a period's deployment, 2023; of the scope, 2021) resolved in the period;
  * - `insufficient-data`: rows exist, but the dashboard's median has no value (too few
  *   six-month samples for the lowest frequency level; only NULL lead times ranked low enough).
+ *
+ * @public
  */
 export type DoraNoValueReason =
   | 'no-deployments'
@@ -28,6 +40,7 @@ export type DoraNoValueReason =
   | 'no-incidents'
   | 'insufficient-data';
 
+/** @public */
 export interface DoraMetric<Unit extends string> {
   /** `null` where the dashboard shows N/A (see `reason`). */
   value: number | null;
@@ -39,14 +52,22 @@ export interface DoraMetric<Unit extends string> {
   reason?: DoraNoValueReason | null;
 }
 
-/** The median number of deployment days per week, month or six months that decided the level. */
+/**
+ * The median number of deployment days per week, month or six months that decided the level.
+ *
+ * @public
+ */
 export interface DoraDeploymentDays {
   /** `null` when the frequency has no value. */
   value: number | null;
   per: 'week' | 'month' | 'sixMonths';
 }
 
-/** Body of `GET /api/devlake/dora-metrics`. */
+/**
+ * Body of `GET /api/devlake/dora-metrics`.
+ *
+ * @public
+ */
 export interface DoraMetricsResponse {
   /** The requested project (catalog entity or DevLake project name), or null for all projects. */
   project: string | null;
@@ -63,6 +84,7 @@ export interface DoraMetricsResponse {
   };
 }
 
+/** @public */
 export interface DoraMetricsRequest {
   project?: string;
   team?: string;
@@ -73,10 +95,18 @@ export interface DoraMetricsRequest {
   benchmark?: DoraBenchmark;
 }
 
-/** Bucket size of `GET /dora-metrics/series`. */
+/**
+ * Bucket size of `GET /dora-metrics/series`.
+ *
+ * @public
+ */
 export type DoraSeriesInterval = 'week' | 'month';
 
-/** One week (Monday–Sunday, UTC) or calendar month of `GET /dora-metrics/series`. */
+/**
+ * One week (Monday–Sunday, UTC) or calendar month of `GET /dora-metrics/series`.
+ *
+ * @public
+ */
 export interface DoraSeriesBucket {
   /** First day, `YYYY-MM-DD`. */
   start: string;
@@ -94,7 +124,11 @@ export interface DoraSeriesBucket {
   timeToRestoreService: number | null;
 }
 
-/** Body of `GET /api/devlake/dora-metrics/series`. */
+/**
+ * Body of `GET /api/devlake/dora-metrics/series`.
+ *
+ * @public
+ */
 export interface DoraSeriesResponse {
   project: string | null;
   team: string | null;
@@ -104,6 +138,7 @@ export interface DoraSeriesResponse {
   buckets: DoraSeriesBucket[];
 }
 
+/** @public */
 export interface DoraSeriesRequest {
   project?: string;
   team?: string;
@@ -116,12 +151,21 @@ export interface DoraSeriesRequest {
   benchmark?: DoraBenchmark;
 }
 
-/** The API's environment names; DevLake's are PRODUCTION, STAGING, TESTING and DEVELOPMENT. */
+/**
+ * The API's environment names; DevLake's are PRODUCTION, STAGING, TESTING and DEVELOPMENT.
+ *
+ * @public
+ */
 export type DeploymentEnvironment = 'dev' | 'staging' | 'prod';
 
-/** DevLake's deployment results (cicd_deployment_commits.result). */
+/**
+ * DevLake's deployment results (cicd_deployment_commits.result).
+ *
+ * @public
+ */
 export type DeploymentStatus = 'SUCCESS' | 'FAILURE';
 
+/** @public */
 export interface Deployment {
   /** DevLake's cicd_deployment_id. */
   id: string;
@@ -154,7 +198,11 @@ export interface Deployment {
   };
 }
 
-/** Body of `GET /api/devlake/deployment-history`. */
+/**
+ * Body of `GET /api/devlake/deployment-history`.
+ *
+ * @public
+ */
 export interface DeploymentHistoryResponse {
   service: string;
   deployments: Deployment[];
@@ -162,6 +210,7 @@ export interface DeploymentHistoryResponse {
   total: number;
 }
 
+/** @public */
 export interface DeploymentHistoryRequest {
   service: string;
   environment?: DeploymentEnvironment;

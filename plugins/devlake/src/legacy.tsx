@@ -11,7 +11,11 @@ import { DevLakeApiClient, devlakeApiRef } from './api/DevLakeApi';
 
 const legacyRootRouteRef = createRouteRef({ id: 'devlake' });
 
-/** The devlake plugin for apps on the legacy frontend system. */
+/**
+ * The devlake plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const devlakeLegacyPlugin = createPlugin({
   id: 'devlake',
   apis: [
@@ -24,7 +28,11 @@ export const devlakeLegacyPlugin = createPlugin({
   routes: { root: legacyRootRouteRef },
 });
 
-/** Legacy system: the DORA card for an entity page (`<EntitySwitch.Case if={isDevLakeAvailable}>`). */
+/**
+ * Legacy system: the DORA card for an entity page (`<EntitySwitch.Case if={isDevLakeAvailable}>`).
+ *
+ * @public
+ */
 export const EntityDoraCard = devlakeLegacyPlugin.provide(
   createComponentExtension({
     name: 'EntityDoraCard',
@@ -32,7 +40,11 @@ export const EntityDoraCard = devlakeLegacyPlugin.provide(
   }),
 );
 
-/** Legacy system: the "DORA Metrics" tab content for a component. */
+/**
+ * Legacy system: the "DORA Metrics" tab content for a component.
+ *
+ * @public
+ */
 export const EntityDoraContent = devlakeLegacyPlugin.provide(
   createComponentExtension({
     name: 'EntityDoraContent',
@@ -40,7 +52,11 @@ export const EntityDoraContent = devlakeLegacyPlugin.provide(
   }),
 );
 
-/** Legacy system: the team view for a Group entity page. */
+/**
+ * Legacy system: the team view for a Group entity page.
+ *
+ * @public
+ */
 export const EntityTeamDoraContent = devlakeLegacyPlugin.provide(
   createComponentExtension({
     name: 'EntityTeamDoraContent',
@@ -48,7 +64,11 @@ export const EntityTeamDoraContent = devlakeLegacyPlugin.provide(
   }),
 );
 
-/** Legacy system: the plugin page (all projects). */
+/**
+ * Legacy system: the plugin page (all projects).
+ *
+ * @public
+ */
 export const DevLakePage = devlakeLegacyPlugin.provide(
   createRoutableExtension({
     name: 'DevLakePage',

@@ -62,7 +62,11 @@ const page = PageBlueprint.make({
   },
 });
 
-/** The devlake frontend plugin (new frontend system). */
+/**
+ * The devlake frontend plugin (new frontend system).
+ *
+ * @public
+ */
 export const devlakePlugin = createFrontendPlugin({
   pluginId: 'devlake',
   info: { packageJson: () => import('../package.json') },

@@ -1,7 +1,11 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 
-/** Options of {@link readDurationMs}. */
+/**
+ * Options of {@link readDurationMs}.
+ *
+ * @public
+ */
 export interface ReadDurationOptions {
   /** Used when the key is absent: a duration, or a number of milliseconds. */
   default: HumanDuration | number;
@@ -15,6 +19,8 @@ export interface ReadDurationOptions {
  * string (`'PT10S'`), all through Backstage's `readDurationFromConfig`. A plain number is
  * read as milliseconds, so configurations written before the settings took durations keep
  * working. The key is relative to `config`.
+ *
+ * @public
  */
 export function readDurationMs(config: Config, key: string, options: ReadDurationOptions): number {
   const raw = config.getOptional(key);

@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 
-/** One problem found while validating input; rendered in the `details` array of a 400. */
+/**
+ * One problem found while validating input; rendered in the `details` array of a 400.
+ *
+ * @public
+ */
 export interface ValidationDetail {
   /** Where the problem is: a field path, or a document index and field path. */
   path: string;
@@ -8,7 +12,11 @@ export interface ValidationDetail {
   [key: string]: unknown;
 }
 
-/** A 400 whose body carries every problem found, not just the first. */
+/**
+ * A 400 whose body carries every problem found, not just the first.
+ *
+ * @public
+ */
 export class ValidationError extends InputError {
   readonly details: ValidationDetail[];
 

@@ -41,7 +41,11 @@ function numericStatus(error: unknown): number | undefined {
   return undefined;
 }
 
-/** The status and public message for any thrown value. */
+/**
+ * The status and public message for any thrown value.
+ *
+ * @public
+ */
 export function describeError(error: unknown): {
   status: number;
   message: string;

@@ -10,7 +10,11 @@ import { ApiGuard } from '../apiGuardService';
 import { ValidationDetail, ValidationError } from '../errors/ValidationError';
 import { OpenApiDocument } from '../openApiDocument';
 
-/** Options of {@link createGuardedApiRouter}. */
+/**
+ * Options of {@link createGuardedApiRouter}.
+ *
+ * @public
+ */
 export interface GuardedApiRouterOptions {
   /** The plugin's guard (`deps: { guard: apiGuardServiceRef }`). */
   guard: ApiGuard;
@@ -41,6 +45,8 @@ type GuardedRouter<T> = [T] extends [never] ? Router : TypedRouter<T & internal.
  * parameter to get typed routes; without it the router is a plain express router.
  *
  * The router is mounted on the plugin's `httpRouter` when this returns; add routes to it.
+ *
+ * @public
  */
 export function createGuardedApiRouter<T extends internal.EndpointMap = never>(
   options: GuardedApiRouterOptions,
@@ -112,7 +118,11 @@ const problemStart = /, (?=request\/)/;
 const problem = /^request\/(\S+) (.+)$/s;
 const requiredProperty = /^must have required property '(.+)'$/;
 
-/** The 400 for a request the OpenAPI document does not allow, with one detail per problem. */
+/**
+ * The 400 for a request the OpenAPI document does not allow, with one detail per problem.
+ *
+ * @public
+ */
 export function requestValidationError(validatorMessage: string): ValidationError {
   const details: ValidationDetail[] = validatorMessage.split(problemStart).map(part => {
     const match = problem.exec(part);

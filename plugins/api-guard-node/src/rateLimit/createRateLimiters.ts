@@ -9,6 +9,7 @@ import { boundInTime } from './boundInTime';
 import { createRedisConnection } from './createRedisConnection';
 import { RateLimitConfig } from './readRateLimitConfig';
 
+/** @public */
 export interface RateLimiters {
   /** Charges the request to its caller's budget; answers 429 when it is spent. */
   middleware: RequestHandler;

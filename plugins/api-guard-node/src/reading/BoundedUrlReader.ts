@@ -18,7 +18,11 @@ const NOT_ALLOWED_BY_FETCH_READER = /^URL not allowed by backend\.reading\.allow
 
 const CANCELLED = 'cancelled by the caller';
 
-/** Limits of one {@link BoundedUrlReader}. */
+/**
+ * Limits of one {@link BoundedUrlReader}.
+ *
+ * @public
+ */
 export interface BoundedUrlReaderOptions {
   /** Largest body read, in bytes; a larger one is a 413. */
   maxSize: number;
@@ -32,7 +36,11 @@ export interface BoundedUrlReaderOptions {
   subject?: string;
 }
 
-/** A document read by {@link BoundedUrlReader}. */
+/**
+ * A document read by {@link BoundedUrlReader}.
+ *
+ * @public
+ */
 export interface BoundedRead {
   /** The URL the content came from (the last redirect hop). */
   url: string;
@@ -51,6 +59,8 @@ type HopCheck = (url: URL) => string | undefined;
  * - every other URL goes to Backstage's `FetchUrlReader` one hop at a time: each hop is
  *   checked against `backend.reading.allow` (Backstage's own predicate), `https:` when
  *   required, and the hop cap before it is requested, and a refusal names the refused hop.
+ *
+ * @public
  */
 export class BoundedUrlReader {
   static create(

@@ -9,6 +9,8 @@ import { OpenApiDocument } from '../openApiDocument';
  * A minimal guarded plugin for tests and benchmarks: `GET /whoami` echoes the caller,
  * `POST /echo` echoes the JSON body, `GET /missing` throws a 404, `GET /boom` throws an
  * unexpected error. With `openApi`, the document is served at `GET /openapi.json`.
+ *
+ * @public
  */
 export function createProbePlugin(pluginId: string, options?: { openApi?: OpenApiDocument }) {
   return createBackendPlugin({

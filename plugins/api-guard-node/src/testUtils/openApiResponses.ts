@@ -3,7 +3,11 @@ import addFormats from 'ajv-formats';
 import { OpenApiDocument } from '../openApiDocument';
 
 
-/** What the checker needs of a response; supertest's `Response` fits. */
+/**
+ * What the checker needs of a response; supertest's `Response` fits.
+ *
+ * @public
+ */
 export interface CheckedResponse {
   status: number;
   body: unknown;
@@ -21,6 +25,8 @@ const unescapePointer = (segment: string) => segment.replace(/~1/g, '/').replace
  * Checks responses against an OpenAPI 3.1 document: the operation must exist, the status
  * must be documented (or covered by `default`), and a JSON body must match its schema.
  * Plugin tests hand it to supertest's `.expect()` so that code and document cannot drift.
+ *
+ * @public
  */
 export function createOpenApiResponseChecker(spec: OpenApiDocument, options: { basePath: string }) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });

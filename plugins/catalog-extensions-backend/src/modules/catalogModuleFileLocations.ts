@@ -8,6 +8,8 @@ import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
  * This also opens `file` registration on the core catalog's own `POST /api/catalog/locations`,
  * which has no notion of allowed roots: restrict `catalog.location.create` with a permission
  * policy, or keep this module out of production.
+ *
+ * @public
  */
 export const catalogModuleFileLocations = createBackendModule({
   pluginId: 'catalog',

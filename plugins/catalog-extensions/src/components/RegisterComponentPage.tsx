@@ -132,6 +132,8 @@ function RegistrationProgress(props: { registration: RegisterLocationResponse; f
  * "Register a component": type and target → a dry-run preview (the entities found, or every
  * validation problem with its document and path) → Register → follows the location until the
  * catalog has it → links to the registered entities.
+ *
+ * @public
  */
 export function RegisterComponentPage(props: { follow?: FollowOptions }) {
   const api = useApi(catalogExtensionsApiRef);

@@ -63,6 +63,8 @@ function LaunchProgress(props: { step: (typeof STEPS)[number]; elapsed: number }
  * "Cloud development environment": Open in Che creates (or, under `createPolicy: peruser`,
  * reuses) the entity's workspace, shows it starting and opens the IDE once it runs; below, the
  * user's workspaces for this entity.
+ *
+ * @public
  */
 export function EntityCheCard(props: { minDelayMs?: number; maxDelayMs?: number }) {
   const { entity } = useEntity();

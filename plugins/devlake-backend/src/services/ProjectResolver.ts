@@ -5,7 +5,11 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { describeCause, withCause } from './failureCauses';
 import { ResultCache } from './ResultCache';
 
-/** The catalog annotation naming an entity's DevLake project. */
+/**
+ * The catalog annotation naming an entity's DevLake project.
+ *
+ * @public
+ */
 export const DEVLAKE_PROJECT_ANNOTATION = 'devlake.apache.org/project-name';
 
 /**

@@ -11,19 +11,29 @@ import {
 } from '@fawkes/plugin-devlake-common';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 
-/** What the devlake frontend asks the devlake backend. */
+/**
+ * What the devlake frontend asks the devlake backend.
+ *
+ * @public
+ */
 export interface DevLakeApi {
   getDoraMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse>;
   getDoraSeries(request: DoraSeriesRequest): Promise<DoraSeriesResponse>;
   getDeploymentHistory(request: DeploymentHistoryRequest): Promise<DeploymentHistoryResponse>;
 }
 
-/** The devlake backend's API, for the frontend. */
+/**
+ * The devlake backend's API, for the frontend.
+ *
+ * @public
+ */
 export const devlakeApiRef = createApiRef<DevLakeApi>({ id: 'plugin.devlake.service' });
 
 /**
  * The frontend's DevLakeApi: the `-common` DevLakeClient with the app's discoveryApi and
  * fetchApi, so calls carry the signed-in user's token.
+ *
+ * @public
  */
 export class DevLakeApiClient implements DevLakeApi {
   private readonly client: DevLakeClient;

@@ -4,7 +4,11 @@ import { DoraMetricsCard } from './DoraMetricsCard';
 import { DoraSeriesCharts } from './DoraMetricsContent';
 import { lastDays, Period } from './period';
 
-/** The plugin page: DORA metrics over every DevLake project. */
+/**
+ * The plugin page: DORA metrics over every DevLake project.
+ *
+ * @public
+ */
 export function DevLakePage() {
   const [period, setPeriod] = useState<Period>(() => lastDays(90));
   return (

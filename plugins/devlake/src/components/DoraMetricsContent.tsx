@@ -37,13 +37,21 @@ export function DoraProjectView(props: { project: string; devlakeName?: string }
   );
 }
 
-/** The entity tab "DORA Metrics". */
+/**
+ * The entity tab "DORA Metrics".
+ *
+ * @public
+ */
 export function EntityDoraContent() {
   const { entity } = useEntity();
   return <DoraProjectView project={entity.metadata.name} devlakeName={devlakeProjectName(entity)} />;
 }
 
-/** The entity card. */
+/**
+ * The entity card.
+ *
+ * @public
+ */
 export function EntityDoraCard() {
   const { entity } = useEntity();
   return <DoraMetricsCard scope={{ project: entity.metadata.name }} devlakeName={devlakeProjectName(entity)} />;

@@ -175,7 +175,11 @@ export function TeamServicesTable(props: { group: Entity; period: Period }) {
   );
 }
 
-/** Team view on a Group entity: the team's metrics and its services' metrics. */
+/**
+ * Team view on a Group entity: the team's metrics and its services' metrics.
+ *
+ * @public
+ */
 export function EntityTeamDoraContent() {
   const { entity } = useEntity();
   const [period, setPeriod] = useState<Period>(() => lastDays(30));

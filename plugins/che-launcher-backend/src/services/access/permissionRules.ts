@@ -6,7 +6,11 @@ import {
 import { z } from 'zod/v3';
 import { normalizeEntityRef } from '../workspace/names';
 
-/** What permission rules see of a workspace. */
+/**
+ * What permission rules see of a workspace.
+ *
+ * @public
+ */
 export interface WorkspaceResource {
   workspaceId: string;
   namespace: string;
@@ -18,6 +22,7 @@ export interface WorkspaceResource {
 /** Conditions are applied in memory (workspaces live in the cluster, not a database). */
 export type WorkspaceQuery = { owners?: string[]; namespaces?: string[] };
 
+/** @public */
 export const workspaceResourceRef = createPermissionResourceRef<
   WorkspaceResource,
   WorkspaceQuery
@@ -29,6 +34,8 @@ export const workspaceResourceRef = createPermissionResourceRef<
 /**
  * Allows workspaces owned by one of `claims` (user entity refs; a policy passes the user's
  * `ownershipEntityRefs` or just the user's own ref).
+ *
+ * @public
  */
 export const isWorkspaceOwner = createPermissionRule<typeof workspaceResourceRef, { claims: string[] }>({
   name: 'IS_WORKSPACE_OWNER',
@@ -43,7 +50,11 @@ export const isWorkspaceOwner = createPermissionRule<typeof workspaceResourceRef
   toQuery: ({ claims }) => ({ owners: claims }),
 });
 
-/** Allows workspaces in one of the given namespaces (e.g. a team's shared namespace). */
+/**
+ * Allows workspaces in one of the given namespaces (e.g. a team's shared namespace).
+ *
+ * @public
+ */
 export const isWorkspaceInNamespace = createPermissionRule<
   typeof workspaceResourceRef,
   { namespaces: string[] }

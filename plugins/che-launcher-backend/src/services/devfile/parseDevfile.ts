@@ -20,6 +20,8 @@ export type DevfileDocument = Record<string, unknown>;
 /**
  * Parses devfile YAML safely: one document, YAML 1.2 core schema (no custom tags or dates),
  * duplicate keys rejected, alias expansion capped (the caller caps the size before this).
+ *
+ * @public
  */
 export function parseDevfile(text: string): DevfileDocument {
   let value: unknown;

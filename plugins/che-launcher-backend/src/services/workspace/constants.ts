@@ -13,6 +13,7 @@ export const ANNOTATION_LAST_UPDATED = 'che.eclipse.org/last-updated-timestamp';
 // The DWO webhook overwrites `controller.devfile.io/creator` with the service account's UID,
 // so the plugin keeps its own owner marker: the entity ref in an annotation, a hash in a label.
 export const ANNOTATION_OWNER = 'che-launcher.fawkes.io/owner';
+/** @public */
 export const LABEL_OWNER = 'che-launcher.fawkes.io/owner-hash';
 export const ANNOTATION_DEVFILE_NAME = 'che-launcher.fawkes.io/devfile-name';
 export const ANNOTATION_DEVFILE_VERSION = 'che-launcher.fawkes.io/devfile-version';
@@ -22,6 +23,8 @@ export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 /**
  * Set on a DevWorkspace from its creation until the create's start patch removes it: one that
  * keeps it was left by a create that failed and could not roll back (OrphanCleaner sweeps them).
+ *
+ * @public
  */
 export const LABEL_CREATING = 'che-launcher.fawkes.io/creating';
 export const MANAGED_BY = 'backstage-che-launcher';
@@ -29,7 +32,11 @@ export const MANAGED_BY = 'backstage-che-launcher';
 export const LABEL_DEVWORKSPACE_SOURCE = 'controller.devfile.io/devworkspace-source';
 export const DEVWORKSPACE_SOURCE = 'backstage';
 
-/** Label selector of every DevWorkspace this plugin manages. */
+/**
+ * Label selector of every DevWorkspace this plugin manages.
+ *
+ * @public
+ */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 // Che's user namespaces (che-server's KubernetesNamespaceFactory, as the dashboard relies on).

@@ -1,4 +1,8 @@
-/** Che's default editor id (CheCluster `devEnvironments.defaultEditor`). */
+/**
+ * Che's default editor id (CheCluster `devEnvironments.defaultEditor`).
+ *
+ * @public
+ */
 export const defaultEditorId = 'che-incubator/che-code/latest';
 
 /**
@@ -6,6 +10,8 @@ export const defaultEditorId = 'che-incubator/che-code/latest';
  * container copies the editor into the `checode` volume, the runtime description is merged into
  * the workspace's first container (`container-contribution`) and exposes the main endpoint
  * `che-code` on port 3100, which becomes the DevWorkspace's `status.mainUrl`.
+ *
+ * @public
  */
 export const defaultEditorTemplate = `schemaVersion: 2.3.0
 metadata:

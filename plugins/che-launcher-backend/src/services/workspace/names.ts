@@ -61,6 +61,8 @@ export function normalizeEntityRef(entityRef: string): string {
 /**
  * The label value selecting one owner's workspaces: a hash, because an entity ref such as
  * `user:default/jane` cannot be a label value. The ref itself is kept in an annotation.
+ *
+ * @public
  */
 export function ownerLabelValue(userEntityRef: string): string {
   return shortHash(normalizeEntityRef(userEntityRef), 40);
@@ -78,6 +80,8 @@ const HASHED_SUFFIX = new RegExp(`-[0-9a-f]{${NAMESPACE_HASH_LENGTH}}$`);
  * 12-hex hash of the full entity ref. So `user:default/jane` → `jane-workspaces`, while
  * `user:other/jane`, `user:default/jane.doe` and a user literally named like a hashed form all
  * get hashed names. (Whoever the namespace then belongs to is also checked on the cluster.)
+ *
+ * @public
  */
 export function userNamespace(
   template: string,
