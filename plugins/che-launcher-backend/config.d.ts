@@ -72,6 +72,17 @@ export interface Config {
      * namespaces. Default false: a user without a namespace gets a 404 naming it.
      */
     autoProvisionNamespace?: boolean;
+    /** Eclipse Che itself. */
+    che?: {
+      /**
+       * Che's namespace (where the CheCluster, its DevWorkspaceOperatorConfig
+       * `devworkspace-config` and the editor definitions live). Every workspace gets the template
+       * attribute `controller.devfile.io/devworkspace-config: {name: devworkspace-config,
+       * namespace: <this>}` at create and at every start, as the dashboard sets it, so it uses
+       * Che's storage, service account, project-clone image and start timeout. Default `eclipse-che`.
+       */
+      namespace?: string;
+    };
     /** Where a Backstage user's Che username comes from. */
     userName?: {
       /**

@@ -20,6 +20,8 @@ export interface CheLauncherConfig {
   maxDevfileSize: number;
   devfileReadTimeoutMs: number;
   ownerOnly: boolean;
+  /** Che's own namespace (CheCluster, operator config, editor definitions). */
+  cheNamespace: string;
   /** Create the user's namespace from the template when Che has not made it yet. */
   autoProvisionNamespace: boolean;
   /** Where a Backstage user's Che username comes from. */
@@ -109,6 +111,7 @@ function readFrom(config: Config): CheLauncherConfig {
     maxDevfileSize,
     devfileReadTimeoutMs: readDurationMs(config, 'devfileReadTimeout', { default: { seconds: 10 } }),
     ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
+    cheNamespace: config.getOptionalString('che.namespace') ?? 'eclipse-che',
     autoProvisionNamespace: config.getOptionalBoolean('autoProvisionNamespace') ?? false,
     userName: readUserName(config),
     orphanSweep: {

@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { KubeApiTestServer, namespaceResource } from '@fawkes/kube-api-test-server';
+import { devWorkspaceResource, KubeApiTestServer, namespaceResource } from '@fawkes/kube-api-test-server';
 import {
   checked,
   DW,
@@ -218,6 +218,49 @@ describe('che-launcher: limits count what Che counts', () => {
         error: 'Running workspace limit reached: you may have at most 1 running workspace(s); stop one first',
       });
       expect(allWorkspaces(kube)).toEqual(['oscar-workspaces/from-dashboard']);
+    } finally {
+      await backend.stop();
+      await kube.stop();
+    }
+  });
+});
+
+describe("che-launcher: Che's operator config", () => {
+  it('sets controller.devfile.io/devworkspace-config at create and again at every start', async () => {
+    const kube = await startKube(['pia-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
+    const backend = await startCheLauncher({
+      kube,
+      files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
+      cheLauncher: { che: { namespace: 'che-system' } },
+    });
+    const ref = { ...DW, namespace: 'pia-workspaces', name: 'configured' };
+    const attributes = () => (kube.object(ref)?.spec as any)?.template?.attributes ?? {};
+    const api = (path: string) =>
+      checked(backend.server).post(`/api/che-launcher/workspaces${path}`).set('Authorization', as('user:default/pia'));
+    try {
+      const res = await api('').send({ devfileUrl: devfileUrl('goldenpath-python.yaml'), name: 'configured' });
+      expect(res.status).toBe(201);
+      expect(attributes()['controller.devfile.io/devworkspace-config']).toEqual({
+        name: 'devworkspace-config',
+        namespace: 'che-system',
+      });
+      // The devfile's own attributes stay beside it.
+      expect(attributes()['controller.devfile.io/storage-type']).toBe('per-user');
+
+      // A workspace made before (or by someone else) without it gets it on its next start.
+      await kube.waitForObject(ref, o => (o?.status as any)?.phase === 'Running');
+      expect((await api('/pia-workspaces.configured/stop')).status).toBe(200);
+      await kube.waitForObject(ref, o => (o?.status as any)?.phase === 'Stopped');
+      const stored = kube.object(ref)!;
+      delete (stored.spec as any).template.attributes['controller.devfile.io/devworkspace-config'];
+      kube.store.update(devWorkspaceResource, 'pia-workspaces', 'configured', stored);
+      expect(attributes()).not.toHaveProperty(['controller.devfile.io/devworkspace-config']);
+
+      expect((await api('/pia-workspaces.configured/start')).status).toBe(200);
+      expect(attributes()['controller.devfile.io/devworkspace-config']).toEqual({
+        name: 'devworkspace-config',
+        namespace: 'che-system',
+      });
     } finally {
       await backend.stop();
       await kube.stop();

@@ -129,6 +129,7 @@ export class WorkspaceService {
         owner,
         editor: { id: config.editor.id, devfile: this.deps.editorDevfile },
         now,
+        cheNamespace: config.cheNamespace,
       });
       assertAnnotationsFit(devWorkspace);
       try {
@@ -225,7 +226,11 @@ export class WorkspaceService {
         // change, so stop it first, as the Che dashboard's restart does.
         await this.patch(namespace, name, stopPatch());
       }
-      const started = await this.patch(namespace, name, startPatch(devWorkspace, new Date()));
+      const started = await this.patch(
+        namespace,
+        name,
+        startPatch(devWorkspace, new Date(), this.deps.config.cheNamespace),
+      );
       return toWorkspace(started, this.deps.config.cheUrl);
     });
   }

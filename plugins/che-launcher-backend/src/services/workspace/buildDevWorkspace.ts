@@ -54,6 +54,16 @@ export interface DevWorkspaceInput {
   owner: string;
   editor: { id: string; devfile: Record<string, unknown> };
   now: Date;
+  /** Che's namespace: the workspace uses the operator config Che keeps there. */
+  cheNamespace?: string;
+}
+
+/** The template attribute that points DWO at Che's operator config. */
+export const DEVWORKSPACE_CONFIG_ATTRIBUTE = 'controller.devfile.io/devworkspace-config';
+
+/** `{name: devworkspace-config, namespace: <Che's namespace>}`, as the Che dashboard sets it. */
+export function devWorkspaceConfigRef(cheNamespace: string) {
+  return { name: 'devworkspace-config', namespace: cheNamespace };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -84,6 +94,8 @@ export function editorTemplateName(editorDevfile: Record<string, unknown>, works
  * The DevWorkspace for a devfile, the way the Che dashboard builds it (generator conventions):
  * the devfile minus `schemaVersion`/`metadata` becomes `spec.template`, the editor is contributed
  * through a DevWorkspaceTemplate, routing class `che`, created stopped (`started: false`).
+ *
+ * @public
  */
 export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
   const { schemaVersion: _schemaVersion, metadata, ...template } = input.devfile;
@@ -101,6 +113,9 @@ export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
   if (starterProjects.length > 0 && projects.length === 0 && !(USE_STARTER_PROJECT in attributes)) {
     const first = asRecord(starterProjects[0]);
     if (typeof first.name === 'string') attributes[USE_STARTER_PROJECT] = first.name;
+  }
+  if (input.cheNamespace) {
+    attributes[DEVWORKSPACE_CONFIG_ATTRIBUTE] = devWorkspaceConfigRef(input.cheNamespace);
   }
   if (Object.keys(attributes).length > 0) {
     template.attributes = attributes;
@@ -187,7 +202,7 @@ function pointer(segment: string): string {
  * The dashboard's start patch: `spec.started = true` plus a fresh last-updated timestamp
  * (adding the annotations map first if it is missing).
  */
-export function startPatch(devWorkspace: DevWorkspace, now: Date): object[] {
+export function startPatch(devWorkspace: DevWorkspace, now: Date, cheNamespace?: string): object[] {
   const patch: object[] = [];
   const annotations = devWorkspace.metadata.annotations;
   if (!annotations) {
@@ -198,6 +213,21 @@ export function startPatch(devWorkspace: DevWorkspace, now: Date): object[] {
     path: `/metadata/annotations/${pointer(ANNOTATION_LAST_UPDATED)}`,
     value: now.toISOString(),
   });
+  if (cheNamespace) {
+    // The dashboard sets Che's operator config at every start, so older workspaces get it too.
+    const template = (devWorkspace.spec as { template?: { attributes?: unknown } }).template;
+    if (!template) {
+      patch.push({ op: 'add', path: '/spec/template', value: {} });
+    }
+    if (!template?.attributes) {
+      patch.push({ op: 'add', path: '/spec/template/attributes', value: {} });
+    }
+    patch.push({
+      op: 'add',
+      path: `/spec/template/attributes/${pointer(DEVWORKSPACE_CONFIG_ATTRIBUTE)}`,
+      value: devWorkspaceConfigRef(cheNamespace),
+    });
+  }
   patch.push({ op: 'replace', path: '/spec/started', value: true });
   return patch;
 }
