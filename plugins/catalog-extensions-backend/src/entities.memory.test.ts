@@ -104,10 +104,11 @@ if (!databases.eachSupportedId().length) {
 async function waitForComponents(port: number, count: number) {
   const deadline = Date.now() + 240_000;
   for (;;) {
+    // A backend busy ingesting may reset a kept-alive connection: that is "not yet".
     const res = await fetch(`http://127.0.0.1:${port}/api/catalog/entities/by-query?limit=1&filter=kind=component`, {
       headers: { authorization: mockCredentials.service.header() },
-    });
-    const total = res.ok ? (await res.json()).totalItems : 0;
+    }).catch(() => undefined);
+    const total = res?.ok ? (await res.json()).totalItems : 0;
     if (total >= count) return;
     if (Date.now() > deadline) throw new Error(`catalog holds ${total} of ${count} components after 240 s`);
     await new Promise(resolve => setTimeout(resolve, 1000));

@@ -271,6 +271,15 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
       expect(await registeredTargets()).toEqual(before);
     });
 
+    it('reports the problems its own checks find with details', async () => {
+      const res = await api(server).post(`${API}/locations`).set('Authorization', user).send({ type: 'url', target: '   ' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: 'Invalid request body: target: Too small: expected string to have >=1 characters',
+        details: [{ path: 'target', message: 'Too small: expected string to have >=1 characters' }],
+      });
+    });
+
     it('serves the document itself at GET /openapi.json, behind authentication', async () => {
       const res = await api(server).get(`${API}/openapi.json`).set('Authorization', user);
       expect(res.status).toBe(200);

@@ -4,7 +4,7 @@ import { apiGuardServiceRef, BoundedUrlReader } from '@fawkes/plugin-api-guard-n
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readCatalogExtensionsConfig } from './config';
 import { loadOpenApiDocument } from './schema/openapi';
-import { createRouter } from './service/router';
+import { createRouter } from './router/createRouter';
 import { CatalogRules } from './services/CatalogRules';
 import { EntityDocumentValidator } from './services/EntityDocumentValidator';
 import { CatalogEntitiesPassThrough } from './services/CatalogEntitiesPassThrough';
@@ -16,6 +16,8 @@ import { TargetReader } from './services/TargetReader';
 /**
  * Validated location registration and streamed entity queries over the core catalog, at
  * `/api/catalog-extensions`.
+ *
+ * @public
  */
 export const catalogExtensionsPlugin = createBackendPlugin({
   pluginId: 'catalog-extensions',
@@ -58,7 +60,6 @@ export const catalogExtensionsPlugin = createBackendPlugin({
         guard.mount(
           await createRouter({
             openApi: loadOpenApiDocument(),
-            logger,
             registrar,
             statusReader: new LocationStatusReader(
               catalog,

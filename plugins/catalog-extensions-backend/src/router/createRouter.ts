@@ -1,6 +1,5 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { getCaller } from '@fawkes/plugin-api-guard-node';
+import { getCaller, ValidationError } from '@fawkes/plugin-api-guard-node';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -12,7 +11,6 @@ import { LimitError, RegistrationLimiter } from '../services/RegistrationLimiter
 import { OpenApiDocument } from '../schema/openapi';
 
 export interface RouterOptions {
-  logger: LoggerService;
   registrar: LocationRegistrar;
   statusReader: LocationStatusReader;
   entities: CatalogEntitiesPassThrough;
@@ -64,9 +62,11 @@ function asStrings(value: unknown): string[] | undefined {
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.join('.');
-    throw new InputError(`Invalid ${what}: ${path ? `${path}: ` : ''}${issue.message}`);
+    // Every problem, the first in the message, all of them in details.
+    const details = result.error.issues.map(issue => ({ path: issue.path.join('.'), message: issue.message }));
+    const [first] = details;
+    const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
+    throw new ValidationError(`Invalid ${what}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, details);
   }
   return result.data;
 }
