@@ -1,8 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ApiGuard, createGuardedApiRouter, getCaller } from '@fawkes/plugin-api-guard-node';
+import { ApiGuard, createGuardedApiRouter, getCaller, getRequestId } from '@fawkes/plugin-api-guard-node';
 import { DoraBenchmark } from '@fawkes/plugin-devlake-common';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { randomUUID } from 'node:crypto';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import { OpenApiDocument } from '../schema/openapi';
 import { DeploymentHistoryService } from '../services/DeploymentHistoryService';
@@ -36,28 +35,13 @@ export interface RouterOptions {
   now?: () => number;
 }
 
-const requestIdPattern = /^[\w.:-]{1,128}$/;
-
-/**
- * Each request's id: the caller's (or a proxy's) `X-Request-Id` when it is a plain token,
- * else a new UUID; echoed in the response header, so a caller can quote it and an operator
- * finds the log line of the failure.
- */
-const assignRequestId: RequestHandler = (req, res, next) => {
-  const given = req.get('x-request-id');
-  const id = given && requestIdPattern.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.setHeader('X-Request-Id', id);
-  next();
-};
-
 /** Logs the cause of a database or catalog failure once; the caller's body stays the safe message. */
 function logFailureCauses(logger: LoggerService): ErrorRequestHandler {
-  return (error, req, res, next) => {
+  return (error, req, _res, next) => {
     const cause = causeOf(error);
     if (cause) {
       logger.warn(
-        `${req.method} ${req.baseUrl}${req.path} (request ${res.locals.requestId}) answered '${(error as Error).message}': ${cause}`,
+        `${req.method} ${req.baseUrl}${req.path} (request ${getRequestId(req)}) answered '${(error as Error).message}': ${cause}`,
       );
     }
     next(error);
@@ -90,38 +74,20 @@ export function createRouter(options: RouterOptions): express.Router {
     '/dora-metrics/series': parseDoraSeriesQuery,
     '/deployment-history': parseDeploymentHistoryQuery,
   };
-  // Each request's parsed query, or the plugin's 400 for it. Stored rather than thrown: an
-  // error passed on before the validator would be re-wrapped by it without its details.
-  const parsedQueries = new WeakMap<express.Request, { query?: unknown; error?: unknown }>();
+  // Each request's parsed query. A query the plugin rejects is answered with its own 400
+  // (thrown before the document's validator, which would rewrite `req.query`).
+  const parsedQueries = new WeakMap<express.Request, unknown>();
   const parseQuery: RequestHandler = (req, _res, next) => {
     const parse = req.method === 'GET' ? parsers[req.path] : undefined;
-    if (parse) {
-      try {
-        parsedQueries.set(req, { query: parse(req.query, now()) });
-      } catch (error) {
-        parsedQueries.set(req, { error });
-      }
-    }
+    if (parse) parsedQueries.set(req, parse(req.query, now()));
     next();
   };
-  const queryOf = <T>(req: express.Request): T => {
-    const parsed = parsedQueries.get(req);
-    if (parsed?.error) throw parsed.error;
-    return parsed?.query as T;
-  };
-  const preferOwnValidation: ErrorRequestHandler = (error, req, _res, next) => {
-    const own = parsedQueries.get(req)?.error as Error | undefined;
-    // ValidationError inherits the name InputError, which the shared router takes for the
-    // validator's own failure and re-parses into `(request)` details; its own name (a 400 to
-    // the guard's renderer as well) keeps the plugin's details.
-    if (own) own.name = 'ValidationError';
-    next(own ?? error);
-  };
+  const queryOf = <T>(req: express.Request): T => parsedQueries.get(req) as T;
 
   const router = createGuardedApiRouter({
     guard: options.guard,
     spec: options.openApi,
-    middleware: [assignRequestId, parseQuery],
+    middleware: [parseQuery],
   });
 
   router.get('/dora-metrics', async (req, res) => {
@@ -154,7 +120,6 @@ export function createRouter(options: RouterOptions): express.Router {
     );
   });
 
-  router.use(preferOwnValidation);
   router.use(logFailureCauses(options.logger));
   return router;
 }
