@@ -5,6 +5,7 @@ import { startBackendProcess } from '@fawkes/e2e-utils';
 import knexFactory from 'knex';
 import { ensureBenchDatabase, MySqlServer } from '../lib/devlakeBenchDatabase';
 import { generateLoad } from '../lib/loadGenerator';
+import { median } from '../lib/median';
 import { Report } from '../lib/report';
 import { profileDoraQueries } from '../lib/profileDoraQueries';
 
@@ -60,12 +61,6 @@ function windows(count: number, offsetDays = 0): Array<{ startDate: string; endD
     return { startDate: iso(end - 29 * dayMs), endDate: iso(end) };
   });
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** The plugin's sql/recommended-indexes.sql, as statements and as the indexes they create. */
 function recommendedIndexes() {

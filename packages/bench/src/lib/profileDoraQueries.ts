@@ -1,11 +1,8 @@
 // The bench profiles the plugin's own repository and calculator in-process, exactly as the
-// route runs them; the plugin does not export them, and this private package is never published.
-/* eslint-disable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports */
-import { DevLakeDatabase } from '@fawkes/plugin-devlake-backend/src/services/DevLakeDatabase';
-import { DoraMetricsCalculator } from '@fawkes/plugin-devlake-backend/src/services/DoraMetricsCalculator';
-import { DoraRepository } from '@fawkes/plugin-devlake-backend/src/services/DoraRepository';
+// route runs them, through the plugin's testUtils entry (not part of its API).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { DevLakeDatabase, DoraMetricsCalculator, DoraRepository } from '@fawkes/plugin-devlake-backend/testUtils';
 import knexFactory, { Knex } from 'knex';
-/* eslint-enable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports */
 
 interface QueryProfile {
   table: string;
