@@ -267,3 +267,45 @@ describe("che-launcher: Che's operator config", () => {
     }
   });
 });
+
+describe('che-launcher: a workspace stuck in Error while being deleted', () => {
+  it('stays visible as Failed, and a second DELETE is accepted', async () => {
+    const kube = await startKube(['quinn-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
+    kube.createObject(
+      { ...DW, namespace: 'quinn-workspaces' },
+      {
+        apiVersion: 'workspace.devfile.io/v1alpha2',
+        kind: 'DevWorkspace',
+        metadata: {
+          name: 'stuck',
+          finalizers: ['example.com/storage-cleanup'],
+          labels: {
+            'app.kubernetes.io/managed-by': 'backstage-che-launcher',
+            'che-launcher.fawkes.io/owner-hash': ownerLabelValue('user:default/quinn'),
+          },
+          annotations: { 'che-launcher.fawkes.io/owner': 'user:default/quinn' },
+        },
+        spec: { started: false, template: {} },
+        status: { phase: 'Error', message: 'failed to clean up workspace storage' },
+      },
+    );
+    kube.store.delete(devWorkspaceResource, 'quinn-workspaces', 'stuck');
+    const backend = await startCheLauncher({ kube, cheLauncher: { kubernetes: { type: 'url', url: kube.url, token: 'test-token', skipTLSVerify: true, informer: { enabled: false } } } });
+    const api = checked(backend.server);
+    try {
+      const list = await api.get('/api/che-launcher/workspaces').set('Authorization', as('user:default/quinn'));
+      expect(list.body.workspaces).toEqual([
+        expect.objectContaining({
+          workspaceId: 'quinn-workspaces.stuck',
+          status: 'Failed',
+          statusMessage: 'failed to clean up workspace storage',
+        }),
+      ]);
+      const again = await api.delete('/api/che-launcher/workspaces/quinn-workspaces.stuck').set('Authorization', as('user:default/quinn'));
+      expect(again.status).toBe(204);
+    } finally {
+      await backend.stop();
+      await kube.stop();
+    }
+  });
+});

@@ -298,7 +298,7 @@ export class WorkspaceService {
    */
   private async ownersOwn(items: DevWorkspace[]): Promise<DevWorkspace[]> {
     const candidates = items.filter(
-      item => isManaged(item) && !item.metadata.deletionTimestamp && !isBeingCreated(item),
+      item => isManaged(item) && !isGoneForCallers(item) && !isBeingCreated(item),
     );
     const verdicts = await Promise.all(
       candidates.map(item =>
@@ -389,6 +389,15 @@ export class WorkspaceService {
     return new ConflictError(`Workspace with name '${name}' already exists`);
   }
 
+}
+
+/**
+ * A deleted DevWorkspace leaves the API at once, unless DWO reports it stuck in Error while
+ * finalizing (e.g. storage clean-up failed): Che still shows it, so the plugin does too (as
+ * Failed), and another DELETE is accepted rather than a 404.
+ */
+function isGoneForCallers(devWorkspace: DevWorkspace): boolean {
+  return Boolean(devWorkspace.metadata.deletionTimestamp) && devWorkspace.status?.phase !== 'Error';
 }
 
 /** Kubernetes' limit on all annotations of one object (keys and values), in bytes. */
