@@ -1,11 +1,10 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError } from '@backstage/errors';
-import { getCaller, ValidationError } from '@fawkes/plugin-api-guard-node';
+import { getCaller, getRequestId, ValidationError } from '@fawkes/plugin-api-guard-node';
 import { workspaceStatuses } from '@fawkes/plugin-che-launcher-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { describeError } from '@fawkes/plugin-api-guard-node';
 import { ErrorRequestHandler, RequestHandler, Router } from 'express';
-import { randomUUID } from 'node:crypto';
 import PromiseRouter from 'express-promise-router';
 import { z, ZodError } from 'zod';
 import { OpenApiDocument } from '../schema/openapi';
@@ -102,32 +101,18 @@ export function checkDevfileUrl(raw: string): string {
 // validated router must not parse it again with its own default limit.
 const bodyAlreadyParsed: RequestHandler = (_req, _res, next) => next();
 
-const requestIdPattern = /^[\w.:-]{1,128}$/;
-
-/**
- * Each request's id: the caller's (or a proxy's) `X-Request-Id` when it is a plain token, else
- * a new UUID; echoed in the response header, so a caller can quote it to an operator.
- */
-const assignRequestId: RequestHandler = (req, res, next) => {
-  const given = req.get('x-request-id');
-  const id = given && requestIdPattern.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.setHeader('X-Request-Id', id);
-  next();
-};
-
 /**
  * Logs once why a request answered 502/503/504: the upstream cause the error carries (the
  * Kubernetes call, its host, code, reason and message; never tokens). The caller's body stays
  * the safe message the guard renders.
  */
 function logFailureCauses(logger: LoggerService): ErrorRequestHandler {
-  return (error, req, res, next) => {
+  return (error, req, _res, next) => {
     const { status, message } = describeError(error);
     const cause = (error as { cause?: unknown })?.cause;
     if (status >= 502 && cause instanceof Error) {
       logger.warn(
-        `${req.method} ${req.baseUrl}${req.path} (request ${res.locals.requestId}) answered ${status} '${message}': ${cause.message}`,
+        `${req.method} ${req.baseUrl}${req.path} (request ${getRequestId(req)}) answered ${status} '${message}': ${cause.message}`,
       );
     }
     next(error);
@@ -157,7 +142,6 @@ export async function createRouter(options: {
   // the plugin's field-by-field messages and `details` (`devfileUrl is required`) rather than
   // the validator's generic ones; the validator then checks the same body against the document.
   const router = PromiseRouter();
-  router.use(assignRequestId);
   router.post('/workspaces', (req, _res, next) => {
     parseCreateBody(req.body);
     next();
