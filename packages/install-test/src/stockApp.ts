@@ -18,6 +18,30 @@ export async function createStockApp(workDir: string, name: string): Promise<str
   return join(workDir, name);
 }
 
+/**
+ * The first `yarn install` of the generated app, resolved as of the day the pinned
+ * create-app was published. create-app seeds the app's yarn.lock from Backstage's GitHub
+ * repository, which this machine cannot reach; without the seed, every `^` range floats to
+ * today's releases and mixes Backstage versions (a newer signals-backend on the app's
+ * backend-defaults 0.18 fails to start). The stock `.yarnrc.yml` is put back afterwards.
+ */
+export async function installAsReleased(appDir: string, createAppVersion: string) {
+  const { stdout } = await run('npm', ['view', `@backstage/create-app@${createAppVersion}`, 'time', '--json'], appDir);
+  const released = Date.parse(JSON.parse(stdout)[createAppVersion]);
+  const ageMinutes = Math.ceil((Date.now() - released) / 60_000);
+  const yarnrcFile = join(appDir, '.yarnrc.yml');
+  const stockYarnrc = readFileSync(yarnrcFile, 'utf8');
+  const pinned = stockYarnrc
+    .replace(/^npmMinimalAgeGate:.*$/m, `npmMinimalAgeGate: ${ageMinutes}m`)
+    .replace(/^npmPreapprovedPackages:\n(?:\s+-.*\n)*/m, '');
+  writeFileSync(yarnrcFile, pinned.includes('npmMinimalAgeGate') ? pinned : `${pinned}\nnpmMinimalAgeGate: ${ageMinutes}m\n`);
+  try {
+    return await install(appDir);
+  } finally {
+    writeFileSync(yarnrcFile, stockYarnrc);
+  }
+}
+
 /** `yarn install` in the app, with what an adopter sees: the lockfile may change. */
 export function install(appDir: string) {
   return adopterYarn(['install'], appDir, { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
