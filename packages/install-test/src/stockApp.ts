@@ -19,16 +19,16 @@ export async function createStockApp(workDir: string, name: string): Promise<str
 }
 
 /**
- * The first `yarn install` of the generated app, resolved as of the day the pinned
- * create-app was published. create-app seeds the app's yarn.lock from Backstage's GitHub
- * repository, which this machine cannot reach; without the seed, every `^` range floats to
- * today's releases and mixes Backstage versions (a newer signals-backend on the app's
- * backend-defaults 0.18 fails to start). The stock `.yarnrc.yml` is put back afterwards.
+ * The first `yarn install` of the generated app, resolved as of its Backstage release.
+ * create-app seeds the app's yarn.lock from Backstage's GitHub repository, which this machine
+ * cannot reach; without the seed, every `^` range floats to today's releases and mixes
+ * Backstage versions (a newer signals-backend on the app's backend-defaults 0.18 fails to
+ * start). The app's own packages come out days after create-app itself, so the cut-off is the
+ * next Backstage release: just before the first `@backstage/backend-defaults` newer than the
+ * minor the app's backend asks for. The stock `.yarnrc.yml` is put back afterwards.
  */
-export async function installAsReleased(appDir: string, createAppVersion: string) {
-  const { stdout } = await run('npm', ['view', `@backstage/create-app@${createAppVersion}`, 'time', '--json'], appDir);
-  const released = Date.parse(JSON.parse(stdout)[createAppVersion]);
-  const ageMinutes = Math.ceil((Date.now() - released) / 60_000);
+export async function installAsReleased(appDir: string) {
+  const ageMinutes = await minutesSinceNextRelease(appDir);
   const yarnrcFile = join(appDir, '.yarnrc.yml');
   const stockYarnrc = readFileSync(yarnrcFile, 'utf8');
   const pinned = stockYarnrc
@@ -40,6 +40,23 @@ export async function installAsReleased(appDir: string, createAppVersion: string
   } finally {
     writeFileSync(yarnrcFile, stockYarnrc);
   }
+}
+
+async function minutesSinceNextRelease(appDir: string): Promise<number> {
+  const backend = JSON.parse(readFileSync(join(appDir, 'packages/backend/package.json'), 'utf8'));
+  const range: string = backend.dependencies['@backstage/backend-defaults'];
+  const [, major, minor] = /(\d+)\.(\d+)/.exec(range) ?? [];
+  const { stdout } = await run('npm', ['view', '@backstage/backend-defaults', 'time', '--json'], appDir);
+  const times: Record<string, string> = JSON.parse(stdout);
+  const newer = Object.entries(times)
+    .filter(([version]) => {
+      const m = /^(\d+)\.(\d+)\.\d+$/.exec(version);
+      return m && (Number(m[1]) > Number(major) || (Number(m[1]) === Number(major) && Number(m[2]) > Number(minor)));
+    })
+    .map(([, time]) => Date.parse(time))
+    .sort((a, b) => a - b);
+  if (!newer.length) return 1;
+  return Math.ceil((Date.now() - (newer[0] - 60_000)) / 60_000);
 }
 
 /** `yarn install` in the app, with what an adopter sees: the lockfile may change. */
