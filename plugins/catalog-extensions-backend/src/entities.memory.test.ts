@@ -155,13 +155,10 @@ withPostgres('GET /entities on a real catalog with 10,000 entities', () => {
     expect(result.valid).toBe(true);
     expect(result.entities).toBe(COUNT);
     // The route passes the core catalog's own /entities answer through, and that route (in
-    // this same process) builds its whole answer before sending it. So the bound is the core
-    // route's own retention: parsing and re-serialising the entities here would add several
-    // times the JSON size on top of it; passing the bytes through adds well under half of it.
-    const core = await measure(port, '/api/catalog/entities?filter=kind=Component');
-    // eslint-disable-next-line no-console
-    console.log(`core GET /api/catalog/entities: peak live-heap growth ${(core.peakHeapGrowth / 1e6).toFixed(1)} MB`);
-    expect(core.entities).toBe(COUNT);
-    expect(result.peakHeapGrowth).toBeLessThan(core.peakHeapGrowth + result.bytes / 2);
+    // this same process) builds its whole answer before sending it: about one copy of the JSON
+    // (measured 5.9-6.9 MB for 6.4 MB). Parsing and re-serialising the entities here would
+    // retain several times the JSON size on top of it; passing the bytes through adds well
+    // under half of it.
+    expect(result.peakHeapGrowth).toBeLessThan(result.bytes * 1.5);
   });
 });
