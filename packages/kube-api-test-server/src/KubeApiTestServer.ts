@@ -13,7 +13,7 @@ import { readBody } from './http/readBody';
 import { isWatchRequest, WatchHub, WatchOptions } from './http/watch';
 import { kubeConfigFile, kubeConfigOptions, KubeConfigOptions } from './kubeConfig';
 import { parseLabelSelector } from './labelSelector';
-import { KubeObject, namespaceResource, ResourceDefinition } from './resources';
+import { coreResources, KubeObject, namespaceResource, ResourceDefinition } from './resources';
 import { ObjectStore } from './store/ObjectStore';
 import { forbidden, internalError, KubeStatus, KubeStatusError, pathNotFound, reasonForCode, unauthorized } from './status';
 
@@ -262,7 +262,8 @@ export class KubeApiTestServer {
   }
 
   private resourceFor(group: string, version: string, plural: string): ResourceDefinition {
-    if (group === '' && plural === 'namespaces') return namespaceResource;
+    const core = group === '' && version === 'v1' ? coreResources.find(x => x.plural === plural) : undefined;
+    if (core) return core;
     const r = this.resources.find(x => x.group === group && x.version === version && x.plural === plural);
     if (!r) throw new Error(`KubeApiTestServer does not serve ${plural}.${group}/${version}`);
     return r;

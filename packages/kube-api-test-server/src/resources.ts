@@ -68,6 +68,20 @@ export const namespaceResource: ResourceDefinition = {
   maxNameLength: 63,
 };
 
+/** core/v1 ConfigMaps: a built-in type, served by every API server (not only when listed in `resources`). */
+export const configMapResource: ResourceDefinition = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  singular: 'configmap',
+  namespaced: true,
+  shortNames: ['cm'],
+};
+
+/** The core/v1 types the server always serves. */
+export const coreResources: ResourceDefinition[] = [namespaceResource, configMapResource];
+
 export const devWorkspaceResource: ResourceDefinition = {
   group: 'workspace.devfile.io',
   version: 'v1alpha2',

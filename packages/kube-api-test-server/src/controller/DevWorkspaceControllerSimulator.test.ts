@@ -139,12 +139,36 @@ describe('DevWorkspaceControllerSimulator', () => {
     [
       'a missing editor template',
       { contributions: [{ name: 'editor', kubernetes: { name: 'che-code-gone' } }] },
-      'Error processing devfile: failed to resolve contribution editor: DevWorkspaceTemplate che-code-gone not found',
+      // DWO's flatten library names the contribution, not the template.
+      'Error processing devfile: plugin for component editor not found',
     ],
   ])('fails a devfile with %s', async (_what, opts, message) => {
     await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: devWorkspace('invalid', { started: true, ...opts }) });
     expect(await phases('invalid', 'Failed')).toEqual(['(none)', 'Starting', 'Failing', 'Failed']);
     expect((await get('invalid')).status.message).toBe(message);
+  });
+
+  it('resolves an editor template in another namespace only when it allows the import (allow-import-from)', async () => {
+    kube.createNamespace('eclipse-che');
+    const template = (name: string, annotations?: Record<string, string>) => ({
+      apiVersion: 'workspace.devfile.io/v1alpha2',
+      kind: 'DevWorkspaceTemplate',
+      metadata: { name, ...(annotations ? { annotations } : {}) },
+      spec: { components: [{ name: 'ide', container: { image: 'quay.io/che-incubator/che-code:7.89.0' } }] },
+    });
+    await custom.createNamespacedCustomObject({ ...dwtRef, namespace: 'eclipse-che', body: template('private') });
+    await custom.createNamespacedCustomObject({
+      ...dwtRef, namespace: 'eclipse-che', body: template('shared', { 'controller.devfile.io/allow-import-from': `other,${ns}` }),
+    });
+    const using = (name: string, templateName: string) =>
+      devWorkspace(name, { started: true, contributions: [{ name: 'editor', kubernetes: { name: templateName, namespace: 'eclipse-che' } }] });
+
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: using('not-allowed', 'private') });
+    expect(await phases('not-allowed', 'Failed')).toEqual(['(none)', 'Starting', 'Failing', 'Failed']);
+    expect((await get('not-allowed')).status.message).toBe('Error processing devfile: plugin for component editor not found');
+
+    await custom.createNamespacedCustomObject({ ...dwRef, namespace: ns, body: using('allowed', 'shared') });
+    expect(await phases('allowed', 'Running')).toEqual(['(none)', 'Starting', 'Running']);
   });
 
   it("refuses annotations over Kubernetes' 256 KiB total with 422, as the API server does", async () => {

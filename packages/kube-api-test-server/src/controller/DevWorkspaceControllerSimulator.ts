@@ -132,11 +132,10 @@ export class DevWorkspaceControllerSimulator {
     for (const contribution of spec.contributions ?? []) {
       const ref = contribution?.kubernetes;
       if (!ref?.name) continue;
-      const template = this.store.find(devWorkspaceTemplateResource, ref.namespace ?? dw.metadata!.namespace, ref.name);
+      const template = this.importableTemplate(dw.metadata!.namespace!, ref.namespace || dw.metadata!.namespace!, ref.name);
       if (!template) {
-        return {
-          error: `Error processing devfile: failed to resolve contribution ${contribution.name ?? ref.name}: DevWorkspaceTemplate ${ref.name} not found`,
-        };
+        // DWO's flatten library: a missing template and one the namespace may not import read alike.
+        return { error: `Error processing devfile: plugin for component ${contribution.name} not found` };
       }
       components.push(...componentsOf(template.spec));
       commands.push(...commandsOf(template.spec));
@@ -157,6 +156,17 @@ export class DevWorkspaceControllerSimulator {
       }
     }
     return { components };
+  }
+
+  /**
+   * A DevWorkspaceTemplate a DevWorkspace in `namespace` may use: its own namespace's, or one
+   * whose `controller.devfile.io/allow-import-from` is `*` or lists the namespace (as DWO checks).
+   */
+  private importableTemplate(namespace: string, templateNamespace: string, name: string): KubeObject | undefined {
+    const template = this.store.find(devWorkspaceTemplateResource, templateNamespace, name);
+    if (!template || templateNamespace === namespace) return template;
+    const allowed = template.metadata?.annotations?.['controller.devfile.io/allow-import-from'] ?? '';
+    return allowed === '*' || allowed.split(',').includes(namespace) ? template : undefined;
   }
 
   private mainEndpoint(components: Component[]): Endpoint | undefined {

@@ -1,5 +1,5 @@
 /** Discovery documents: /version, /api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>. */
-import { apiVersionOf, namespaceResource, ResourceDefinition } from '../resources';
+import { apiVersionOf, coreResources, ResourceDefinition } from '../resources';
 
 export function versionInfo() {
   return {
@@ -39,7 +39,7 @@ export function apiGroup(resources: ResourceDefinition[], group: string) {
 }
 
 export function resourceList(resources: ResourceDefinition[], group: string, version: string) {
-  const served = group === '' ? [namespaceResource] : resources.filter(r => r.group === group && r.version === version);
+  const served = group === '' ? coreResources : resources.filter(r => r.group === group && r.version === version);
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',

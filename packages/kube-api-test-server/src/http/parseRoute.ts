@@ -1,5 +1,5 @@
 /** Maps a request path onto the Kubernetes REST layout. */
-import { namespaceResource, ResourceDefinition } from '../resources';
+import { configMapResource, namespaceResource, ResourceDefinition } from '../resources';
 
 export type Route =
   | { type: 'version' }
@@ -30,10 +30,14 @@ export function parseRoute(path: string, resources: ResourceDefinition[]): Route
     if (s.length === 1) return { type: 'coreVersions' };
     if (s[1] !== 'v1') return undefined;
     if (s.length === 2) return { type: 'resourceList', group: '', version: 'v1' };
+    if (s.length === 3 && s[2] === 'configmaps') return { type: 'collection', resource: configMapResource };
     if (s[2] !== 'namespaces') return undefined;
     if (s.length === 3) return { type: 'collection', resource: namespaceResource };
     if (s.length === 4) return { type: 'object', resource: namespaceResource, name: s[3] };
     if (s.length === 5 && s[4] === 'status') return { type: 'object', resource: namespaceResource, name: s[3], subresource: 'status' };
+    if (s[4] !== 'configmaps') return undefined;
+    if (s.length === 5) return { type: 'collection', resource: configMapResource, namespace: s[3] };
+    if (s.length === 6) return { type: 'object', resource: configMapResource, namespace: s[3], name: s[5] };
     return undefined;
   }
   if (s[0] !== 'apis') return undefined;

@@ -19,7 +19,15 @@ import {
   STALE_OBJECT,
   successStatus,
 } from '../status';
-import { metadataErrors, nameErrors } from './validateMetadata';
+import { assertConfigMapDecodes, configMapErrors } from './validateConfigMap';
+import { FieldError, metadataErrors, nameErrors } from './validateMetadata';
+
+/** Checks of a built-in type's own fields (custom resources here have none beyond metadata). */
+function typeErrors(r: ResourceDefinition, obj: KubeObject): FieldError[] {
+  if (r.group !== '' || r.plural !== 'configmaps') return [];
+  assertConfigMapDecodes(obj);
+  return configMapErrors(obj);
+}
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
@@ -206,7 +214,7 @@ export class ObjectStore {
         name = generateName(m.generateName);
       }
     }
-    const errors = [...nameErrors(r, name), ...metadataErrors(m)];
+    const errors = [...nameErrors(r, name), ...metadataErrors(m), ...typeErrors(r, obj)];
     if (errors.length) throw invalid(r, displayName, errors);
     if (this.entries.has(this.key(r, namespace, name))) throw alreadyExists(r, name);
 
@@ -282,7 +290,7 @@ export class ObjectStore {
         if (current.status === undefined) delete next.status;
         else next.status = jsonClone(current.status);
       }
-      const errors = metadataErrors(im);
+      const errors = [...metadataErrors(im), ...typeErrors(r, inc)];
       if (errors.length) throw invalid(r, name, errors);
       if (cm.deletionTimestamp) {
         const added = (im.finalizers ?? []).filter(f => !(cm.finalizers ?? []).includes(f));
