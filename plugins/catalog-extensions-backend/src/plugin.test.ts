@@ -214,7 +214,7 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
       ['a symlink out of the root', () => ({ type: 'file', target: `${allowedRoot}/escape.yaml` }), /is outside the allowed file roots/],
       ['a missing file', () => ({ type: 'file', target: `${allowedRoot}/nope.yaml` }), /^Unable to read .*nope\.yaml: no such file$/],
       ['a directory', () => ({ type: 'file', target: allowedRoot }), /not a regular file/],
-      ['an unknown type', () => ({ type: 'github', target: fixtureServer.url('/valid/catalog-info.yaml') }), /^request\/body\/type must be equal to one of the allowed values: url, file$/],
+      ['an unknown type', () => ({ type: 'github', target: fixtureServer.url('/valid/catalog-info.yaml') }), /^Invalid request: body\.type must be equal to one of the allowed values: url, file$/],
     ];
 
     it.each(cases)('answers 400 for %s and registers nothing', async (_name, body, message) => {
@@ -244,7 +244,10 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
         .set('Authorization', user)
         .send({ type: 'url', target: fixtureServer.url('/valid/catalog-info.yaml'), presence: 'optional' });
       expect(extra.status).toBe(400);
-      expect(extra.body).toEqual({ error: 'request/body must NOT have additional properties' });
+      expect(extra.body).toEqual({
+        error: 'Invalid request: body must NOT have additional properties',
+        details: [{ path: 'body', message: 'must NOT have additional properties' }],
+      });
       const text = await api(server).post(`${API}/locations`).set('Authorization', user).set('Content-Type', 'text/plain').send('type=url');
       expect(text.status).toBe(400);
       expect(text.body).toEqual({ error: 'Invalid request: Content-Type must be application/json' });
@@ -256,18 +259,20 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
 
   describe('requests the OpenAPI document does not allow', () => {
     it.each([
-      ['a missing target', '', { type: 'url' }, "request/body must have required property 'target'"],
-      ['an empty JSON body', '', undefined, "request/body must have required property 'type'"],
-      ['a target that is not a string', '', { type: 'url', target: 42 }, 'request/body/target must be string'],
-      ['an empty target', '', { type: 'url', target: '' }, 'request/body/target must NOT have fewer than 1 characters'],
-      ['a dryRun that is not true/false', '?dryRun=yes', { type: 'url', target: 'https://example.com/c.yaml' }, 'request/query/dryRun must be equal to one of the allowed values: true, false'],
-      ['an unknown query parameter', '?force=true', { type: 'url', target: 'https://example.com/c.yaml' }, "Unknown query parameter 'force'"],
-    ])('POST /locations answers 400 for %s and registers nothing', async (_name, query, body, error) => {
+      ['a missing target', '', { type: 'url' }, [{ path: 'body.target', message: 'is required' }]],
+      ['an empty JSON body', '', undefined, [{ path: 'body.type', message: 'is required' }, { path: 'body.target', message: 'is required' }]],
+      ['a target that is not a string', '', { type: 'url', target: 42 }, [{ path: 'body.target', message: 'must be string' }]],
+      ['an empty target', '', { type: 'url', target: '' }, [{ path: 'body.target', message: 'must NOT have fewer than 1 characters' }]],
+      ['a dryRun that is not true/false', '?dryRun=yes', { type: 'url', target: 'https://example.com/c.yaml' }, [{ path: 'query.dryRun', message: 'must be equal to one of the allowed values: true, false' }]],
+      ['an unknown query parameter', '?force=true', { type: 'url', target: 'https://example.com/c.yaml' }, [{ path: '(request)', message: "Unknown query parameter 'force'" }]],
+    ])('POST /locations answers 400 for %s and registers nothing', async (_name, query, body, details) => {
       const before = await registeredTargets();
       const req = api(server).post(`${API}/locations${query}`).set('Authorization', user);
       const res = body === undefined ? await req.set('Content-Type', 'application/json') : await req.send(body);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error });
+      // The shared request path's one 400 body: every problem the document finds, in `details`.
+      const error = `Invalid request: ${details.map(d => (d.path === '(request)' ? d.message : `${d.path} ${d.message}`)).join('; ')}`;
+      expect(res.body).toEqual({ error, details });
       expect(await registeredTargets()).toEqual(before);
     });
 
@@ -550,15 +555,37 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
     });
 
     it.each([
-      ['an empty key', '?filter==Component', "Invalid filter: '=Component' is not a statement of the form key=value or key"],
-      ['a nested filter object', '?filter[kind]=Component', 'request/query/filter/0 must be string'],
-      ['an array field path', '?fields=metadata.tags[0]', 'Invalid field "metadata.tags[0]", array type fields are not supported'],
-      ['an empty fields list', '?fields=,', 'Invalid fields: expected a comma-separated list of dot paths'],
-      ['an unknown parameter', '?limit=5', "Unknown query parameter 'limit'"],
-    ])('answers 400 for %s', async (_name, query, error) => {
+      ['an empty key', '?filter==Component', "Invalid filter: '=Component' is not a statement of the form key=value or key", 'query.filter'],
+      ['an array field path', '?fields=metadata.tags[0]', 'Invalid field "metadata.tags[0]", array type fields are not supported', 'query.fields'],
+      ['an empty fields list', '?fields=,', 'Invalid fields: expected a comma-separated list of dot paths', 'query.fields'],
+    ])('answers 400 for %s', async (_name, query, error, path) => {
       const res = await api(server).get(`${API}/entities${query}`).set('Authorization', user);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error });
+      expect(res.body).toEqual({ error, details: [{ path, message: error }] });
+    });
+
+    it.each([
+      ['a nested filter object', '?filter[kind]=Component', { path: 'query.filter.0', message: 'must be string' }],
+      ['an unknown parameter', '?limit=5', { path: '(request)', message: "Unknown query parameter 'limit'" }],
+    ])('answers 400 for %s, from the document', async (_name, query, detail) => {
+      const res = await api(server).get(`${API}/entities${query}`).set('Authorization', user);
+      expect(res.status).toBe(400);
+      const error = `Invalid request: ${detail.path === '(request)' ? detail.message : `${detail.path} ${detail.message}`}`;
+      expect(res.body).toEqual({ error, details: [detail] });
+    });
+
+    it('reports every problem of filter and fields at once', async () => {
+      const res = await api(server).get(`${API}/entities?filter==a&filter=b%20c=d&fields=x[0],.y`).set('Authorization', user);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: "Invalid filter: '=a' is not a statement of the form key=value or key (and 3 more, see details)",
+        details: [
+          { path: 'query.filter', message: "Invalid filter: '=a' is not a statement of the form key=value or key" },
+          { path: 'query.filter', message: "Invalid filter: the key 'b c' contains whitespace" },
+          { path: 'query.fields', message: 'Invalid field "x[0]", array type fields are not supported' },
+          { path: 'query.fields', message: 'Invalid field ".y", expected a dot path such as metadata.name' },
+        ],
+      });
     });
   });
 

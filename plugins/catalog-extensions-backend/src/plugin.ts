@@ -11,6 +11,7 @@ import { CatalogEntitiesPassThrough } from './services/CatalogEntitiesPassThroug
 import { LocationRegistrar } from './services/LocationRegistrar';
 import { LocationStatusReader } from './services/LocationStatusReader';
 import { RegistrationLimiter } from './services/RegistrationLimiter';
+import { RegistrationService } from './services/RegistrationService';
 import { TargetReader } from './services/TargetReader';
 
 /**
@@ -57,23 +58,14 @@ export const catalogExtensionsPlugin = createBackendPlugin({
         const entities = new CatalogEntitiesPassThrough(discovery, auth, logger, settings.catalogTimeoutMs);
         lifecycle.addShutdownHook(() => entities.close());
         const registrar = new LocationRegistrar(reader, validator, catalog, integrations, settings);
-        guard.mount(
-          await createRouter({
-            openApi: loadOpenApiDocument(),
-            registrar,
-            statusReader: new LocationStatusReader(
-              catalog,
-              request => registrar.readAndValidate(request),
-              settings.catalogTimeoutMs,
-            ),
-            entities,
-            limiter: new RegistrationLimiter({
-              ...settings.registrations,
-              maxHoldMs: 3 * settings.catalogTimeoutMs,
-            }),
-          }),
-          { openApi: loadOpenApiDocument() },
-        );
+        const limiter = new RegistrationLimiter({ ...settings.registrations, maxHoldMs: 3 * settings.catalogTimeoutMs });
+        createRouter({
+          guard,
+          openApi: loadOpenApiDocument(),
+          registrations: new RegistrationService(registrar, limiter),
+          statusReader: new LocationStatusReader(catalog, request => registrar.readAndValidate(request), settings.catalogTimeoutMs),
+          entities,
+        });
         if (!settings.allowedFileRoots.length) {
           logger.info('file locations are disabled (catalogExtensions.allowedFileRoots is empty)');
         }

@@ -10,12 +10,7 @@ import http, { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { toCatalogError } from './catalogErrors';
-
-/** The validated query, as the caller wrote it: the core route parses it the same way. */
-export interface EntitiesQuery {
-  filter?: string[];
-  fields?: string[];
-}
+import { EntitiesQuery } from './entityQuery';
 
 const ACTION = 'read catalog entities';
 /** Most of an error answer read, to take its message. */

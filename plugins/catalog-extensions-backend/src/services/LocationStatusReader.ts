@@ -1,7 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ENTITY_STATUS_CATALOG_PROCESSING_TYPE } from '@backstage/catalog-client';
 import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { isError, NotFoundError } from '@backstage/errors';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
 import { CatalogService, locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import {
   LocationProcessingError,
@@ -25,6 +25,9 @@ const TARGET_FAILURES = new Set([
 
 const STATUS_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'status'];
 
+// The catalog's location ids are UUIDs; anything else cannot exist.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Reports what the catalog made of a registered location. The rule:
  * - `failed`: the location entity or an entity it produced carries catalog processing errors,
@@ -41,6 +44,7 @@ export class LocationStatusReader {
   ) {}
 
   async get(locationId: string, credentials: BackstageCredentials): Promise<LocationStatusResponse> {
+    if (!UUID.test(locationId)) throw new InputError('Invalid locationId: expected the UUID returned at registration');
     const location = await callCatalog({ action: 'read catalog locations', timeoutMs: this.catalogTimeoutMs }, () =>
       this.catalog.getLocationById(locationId, { credentials }),
     );
