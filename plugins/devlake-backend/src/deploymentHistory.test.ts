@@ -113,4 +113,31 @@ describe.each(databases.eachSupportedId())('deployment history from DevLake tabl
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe("status must be 'SUCCESS' or 'FAILURE'");
   });
+
+  it('pages with offset, newest first, and echoes offset and limit', async () => {
+    const all = await history({ limit: '100' });
+    const ids = all.body.deployments.map((d: any) => d.id);
+    expect(ids).toEqual(['r3', 'r2', 'r1']);
+    expect(all.body).toMatchObject({ total: 3, offset: 0, limit: 100 });
+    const pages = [];
+    for (const offset of ['0', '1', '2', '3']) {
+      const page = await history({ limit: '1', offset });
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ total: 3, offset: Number(offset), limit: 1 });
+      pages.push(...page.body.deployments.map((d: any) => d.id));
+    }
+    // Each page the next one; past the end an empty page, total unchanged.
+    expect(pages).toEqual(ids);
+    const filtered = await history({ status: 'SUCCESS', limit: '1', offset: '1' });
+    expect(filtered.body).toMatchObject({ total: 2, offset: 1, deployments: [{ id: 'r1' }] });
+  });
+
+  it.each(['-1', '1.5', 'abc', '10001'])('rejects offset=%s with 400', async offset => {
+    const res = await history({ offset });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'offset must be an integer between 0 and 10000',
+      details: [{ path: 'offset', message: 'offset must be an integer between 0 and 10000' }],
+    });
+  });
 });

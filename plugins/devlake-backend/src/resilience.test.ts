@@ -36,8 +36,13 @@ describe.each(databases.eachSupportedId())('caching on %s', databaseId => {
         .query({ project: 'alpha', startDate: '2024-03-04', endDate: '2024-03-17' })
         .set(auth);
 
+    const beforeFirst = Date.now();
     expect((await history('1')).body.total).toBe(2);
-    expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1);
+    const first = await dora();
+    const afterFirst = Date.now();
+    expect(first.body.metrics.deploymentFrequency.value).toBe(1);
+    // Computed for this request: no cachedAt.
+    expect(first.body).not.toHaveProperty('cachedAt');
 
     const fx = new DevLakeFixture();
     fx.deploymentCommit({ project: 'alpha', deploymentId: 'd3', finished: '2024-03-07T10:00:00Z' });
@@ -45,15 +50,48 @@ describe.each(databases.eachSupportedId())('caching on %s', databaseId => {
 
     // Same parameters: cached. Another parameter value: a different key, read fresh.
     expect((await history('1')).body.total).toBe(2);
-    expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1);
+    const second = await dora();
+    expect(second.body.metrics.deploymentFrequency.value).toBe(1);
+    // From the cache: when the first answer's figures were computed.
+    const cachedAt = Date.parse(second.body.cachedAt);
+    expect(cachedAt).toBeGreaterThanOrEqual(beforeFirst);
+    expect(cachedAt).toBeLessThanOrEqual(afterFirst);
+    expect((await dora()).body.cachedAt).toBe(second.body.cachedAt);
     expect((await history('2')).body.total).toBe(3);
 
     await new Promise(resolve => setTimeout(resolve, 2700));
     const expired = await history('1');
     expect(expired.body.total).toBe(3);
     expect(expired.body.deployments[0].id).toBe('d3');
-    expect((await dora()).body.metrics.deploymentFrequency.value).toBe(1.5);
+    const fresh = await dora();
+    expect(fresh.body.metrics.deploymentFrequency.value).toBe(1.5);
+    expect(fresh.body).not.toHaveProperty('cachedAt');
   }, 30_000);
+
+  it('tells the series and each batch item’s age the same way', async () => {
+    const db = await databases.init(databaseId);
+    await createDevLakeSchema(db.knex);
+    await smallFixture().write(db.knex);
+    const { server } = await startDevLakeBackend({
+      database: { client: db.client, connection: db.connection },
+      cache: { ttl: 60_000 },
+    });
+    const period = { startDate: '2024-03-01', endDate: '2024-03-31' };
+    const series = () => api(server).get('/api/devlake/dora-metrics/series').query({ project: 'alpha', ...period }).set(auth);
+    expect((await series()).body).not.toHaveProperty('cachedAt');
+    expect((await series()).body.cachedAt).toEqual(expect.any(String));
+
+    const single = await api(server).get('/api/devlake/dora-metrics').query({ project: 'alpha', ...period }).set(auth);
+    expect(single.body).not.toHaveProperty('cachedAt');
+    const batch = await api(server)
+      .post('/api/devlake/dora-metrics/batch')
+      .set(auth)
+      .send({ projects: ['alpha'], ...period });
+    expect(batch.status).toBe(200);
+    // The same cache entry as the single request's.
+    expect(batch.body.items[0].response.cachedAt).toEqual(expect.any(String));
+    expect(batch.body.items[0].response.metrics).toEqual(single.body.metrics);
+  });
 });
 
 describe.each(databases.eachSupportedId())('devlake.cache.ttl 0 on %s', databaseId => {

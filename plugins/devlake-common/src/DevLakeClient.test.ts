@@ -52,4 +52,22 @@ describe('DevLakeClient', () => {
     // The plugin's {"error": "..."} body is not Backstage's error shape: ResponseError keeps its text.
     expect(error.body.error.message).toContain('{"error":"Project not found"}');
   });
+
+  it('pages the history with offset and posts a batch as JSON', async () => {
+    const calls: Array<{ url: string; init?: RequestInit }> = [];
+    const fetchApi = {
+      fetch: (async (url: string, init?: RequestInit) => {
+        calls.push({ url, init });
+        return new Response(JSON.stringify({ items: [] }), { status: 200 });
+      }) as typeof fetch,
+    };
+    const client = new DevLakeClient({ discoveryApi, fetchApi });
+    await client.getDeploymentHistory({ service: 's', limit: 10, offset: 20 });
+    await client.getDoraMetricsBatch({ projects: ['a', 'b'], startDate: '2024-01-01' });
+    expect(calls[0].url).toBe('http://backstage/api/devlake/deployment-history?service=s&limit=10&offset=20');
+    expect(calls[1].url).toBe('http://backstage/api/devlake/dora-metrics/batch');
+    expect(calls[1].init?.method).toBe('POST');
+    expect(new Headers(calls[1].init?.headers).get('content-type')).toBe('application/json');
+    expect(JSON.parse(String(calls[1].init?.body))).toEqual({ projects: ['a', 'b'], startDate: '2024-01-01' });
+  });
 });

@@ -2,6 +2,8 @@ import { ResponseError } from '@backstage/errors';
 import {
   DeploymentHistoryRequest,
   DeploymentHistoryResponse,
+  DoraMetricsBatchRequest,
+  DoraMetricsBatchResponse,
   DoraMetricsRequest,
   DoraMetricsResponse,
   DoraSeriesRequest,
@@ -56,17 +58,38 @@ export class DevLakeClient {
       environment: request.environment,
       status: request.status,
       limit: request.limit === undefined ? undefined : String(request.limit),
+      offset: request.offset === undefined ? undefined : String(request.offset),
     });
   }
 
-  private async get<T>(path: string, query: Record<string, string | undefined>): Promise<T> {
+  /** Many projects' metrics for one period in one request (at most 100 projects). */
+  getDoraMetricsBatch(request: DoraMetricsBatchRequest): Promise<DoraMetricsBatchResponse> {
+    return this.send('/dora-metrics/batch', {}, { method: 'POST', body: request });
+  }
+
+  private get<T>(path: string, query: Record<string, string | undefined>): Promise<T> {
+    return this.send(path, query);
+  }
+
+  private async send<T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    post?: { method: 'POST'; body: unknown },
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('devlake');
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) params.set(key, value);
     }
     const qs = params.toString();
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}${qs ? `?${qs}` : ''}`);
+    const url = `${baseUrl}${path}${qs ? `?${qs}` : ''}`;
+    const response = await (post
+      ? this.fetchApi.fetch(url, {
+          method: post.method,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(post.body),
+        })
+      : this.fetchApi.fetch(url));
     if (!response.ok) {
       // Backstage's convention: the status is `error.response.status`, the plugin's
       // `{"error": "..."}` body is in the message.

@@ -4,5 +4,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export { DORA_THRESHOLDS } from './thresholds';
+export type { DeploymentDaysRule, DoraThresholds } from './thresholds';
 export { DevLakeClient } from './DevLakeClient';
 export type { DevLakeDiscoveryApi, DevLakeFetchApi } from './DevLakeClient';

@@ -82,6 +82,12 @@ export interface DoraMetricsResponse {
     changeFailureRate: DoraMetric<'percent'>;
     timeToRestoreService: DoraMetric<'hours'>;
   };
+  /**
+   * Present only when the answer was served from the backend's cache (`devlake.cache.ttl`):
+   * when the cached figures were computed (ISO 8601). Absent on an answer computed for this
+   * request, whose figures are as of now.
+   */
+  cachedAt?: string;
 }
 
 /** @public */
@@ -136,6 +142,12 @@ export interface DoraSeriesResponse {
   interval: DoraSeriesInterval;
   benchmark: DoraBenchmark;
   buckets: DoraSeriesBucket[];
+  /**
+   * Present only when the answer was served from the backend's cache (`devlake.cache.ttl`):
+   * when the cached figures were computed (ISO 8601). Absent on an answer computed for this
+   * request, whose figures are as of now.
+   */
+  cachedAt?: string;
 }
 
 /** @public */
@@ -208,6 +220,10 @@ export interface DeploymentHistoryResponse {
   deployments: Deployment[];
   /** Every matching deployment, not just this page. */
   total: number;
+  /** The matching deployments skipped before this page (the request's `offset`, default 0). */
+  offset?: number;
+  /** The page size asked for (the request's `limit`, default 20). */
+  limit?: number;
 }
 
 /** @public */
@@ -218,4 +234,44 @@ export interface DeploymentHistoryRequest {
   status?: DeploymentStatus;
   /** 1–100, default 20. */
   limit?: number;
+  /** Matching deployments to skip, newest first: 0–10000, default 0. */
+  offset?: number;
+}
+
+/**
+ * Body of `POST /api/devlake/dora-metrics/batch`: one period and report for many projects.
+ *
+ * @public
+ */
+export interface DoraMetricsBatchRequest {
+  /** 1–100 distinct catalog entity names or refs, or DevLake project names. */
+  projects: string[];
+  /** ISO 8601 date or date-time. Default: 30 days before `endDate`. */
+  startDate?: string;
+  /** ISO 8601 date or date-time. Default: today (UTC). */
+  endDate?: string;
+  benchmark?: DoraBenchmark;
+}
+
+/**
+ * One project of a batch: its `GET /dora-metrics` answer, or why there is none.
+ *
+ * @public
+ */
+export interface DoraMetricsBatchItem {
+  project: string;
+  /** The project's metrics, as `GET /dora-metrics?project=` answers them; absent with `error`. */
+  response?: DoraMetricsResponse;
+  /** Only a project DevLake does not know (404) fails alone; other failures fail the batch. */
+  error?: { status: number; message: string };
+}
+
+/**
+ * Body of the answer of `POST /api/devlake/dora-metrics/batch`, in the request's order.
+ *
+ * @public
+ */
+export interface DoraMetricsBatchResponse {
+  period: { startDate: string; endDate: string };
+  items: DoraMetricsBatchItem[];
 }

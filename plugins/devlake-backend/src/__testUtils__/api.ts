@@ -14,5 +14,6 @@ export const checkAgainstDocument = createOpenApiResponseChecker(loadOpenApiDocu
 export function api(server: Parameters<typeof request>[0]) {
   return {
     get: (path: string) => request(server).get(path).expect(checkAgainstDocument),
+    post: (path: string) => request(server).post(path).expect(checkAgainstDocument),
   };
 }

@@ -202,7 +202,7 @@ export function windowFigures(rows: DoraRows, w: Window, benchmark: DoraBenchmar
       : recoveryMinutes(rows.linkedIncidents, deployments, w).map(r => r.minutes);
   const recoveryMedian = lowerMedian(recoveryValues);
   if (recoveryMedian !== null) {
-    recovery = { value: recoveryMedian, performance: recoveryPerformance(recoveryMedian), reason: null };
+    recovery = { value: recoveryMedian, performance: recoveryPerformance(recoveryMedian, benchmark), reason: null };
   } else if (!rows.incidentsCollected) {
     recovery = noValue('no-incidents-collected');
   } else {

@@ -10,7 +10,9 @@ import { causeOf } from '../services/failureCauses';
 import {
   DeploymentHistoryQuery,
   ParsedDoraMetricsQuery,
+  ParsedDoraMetricsBatch,
   parseDeploymentHistoryQuery,
+  parseDoraMetricsBatch,
   parseDoraMetricsQuery,
   parseDoraSeriesQuery,
 } from './queryValidation';
@@ -70,16 +72,19 @@ export function createRouter(options: RouterOptions): express.Router {
   };
 
   const parsers: Record<string, (query: unknown, nowMs: number) => unknown> = {
-    '/dora-metrics': parseDoraMetricsQuery,
-    '/dora-metrics/series': parseDoraSeriesQuery,
-    '/deployment-history': parseDeploymentHistoryQuery,
+    'GET /dora-metrics': parseDoraMetricsQuery,
+    'GET /dora-metrics/series': parseDoraSeriesQuery,
+    'GET /deployment-history': parseDeploymentHistoryQuery,
   };
-  // Each request's parsed query. A query the plugin rejects is answered with its own 400
-  // (thrown before the document's validator, which would rewrite `req.query`).
+  // Each request's parsed query (or body). A query the plugin rejects is answered with its own
+  // 400 (thrown before the document's validator, which would rewrite `req.query`).
   const parsedQueries = new WeakMap<express.Request, unknown>();
   const parseQuery: RequestHandler = (req, _res, next) => {
-    const parse = req.method === 'GET' ? parsers[req.path] : undefined;
+    const parse = parsers[`${req.method} ${req.path}`];
     if (parse) parsedQueries.set(req, parse(req.query, now()));
+    if (req.method === 'POST' && req.path === '/dora-metrics/batch') {
+      parsedQueries.set(req, parseDoraMetricsBatch(req.body, now()));
+    }
     next();
   };
   const queryOf = <T>(req: express.Request): T => parsedQueries.get(req) as T;
@@ -100,6 +105,16 @@ export function createRouter(options: RouterOptions): express.Router {
     );
   });
 
+  router.post('/dora-metrics/batch', async (req, res) => {
+    const batch = queryOf<ParsedDoraMetricsBatch>(req);
+    res.json(
+      await services().doraMetrics.getMetricsBatch(
+        { ...batch, benchmark: batch.benchmark ?? defaultBenchmark },
+        getCaller(req).credentials,
+      ),
+    );
+  });
+
   router.get('/dora-metrics/series', async (req, res) => {
     const query = queryOf<ReturnType<typeof parseDoraSeriesQuery>>(req);
     res.json(
@@ -114,7 +129,13 @@ export function createRouter(options: RouterOptions): express.Router {
     const query = queryOf<DeploymentHistoryQuery>(req);
     res.json(
       await services().deploymentHistory.getHistory(
-        { service: query.service, environment: query.environment, status: query.status, limit: query.limit ?? 20 },
+        {
+          service: query.service,
+          environment: query.environment,
+          status: query.status,
+          limit: query.limit ?? 20,
+          offset: query.offset ?? 0,
+        },
         getCaller(req).credentials,
       ),
     );

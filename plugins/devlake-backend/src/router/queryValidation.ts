@@ -5,6 +5,9 @@ import { resolvePeriod } from '../metrics/period';
 import { MAX_SERIES_BUCKETS, seriesBuckets } from '../metrics/series';
 import { DoraMetricsQuery } from '../services/DoraMetricsService';
 
+/** The deepest page of `GET /deployment-history`: deeper offsets cost the database more. */
+export const MAX_HISTORY_OFFSET = 10000;
+
 const name = (field: string) =>
   z
     .string({ error: issue => (issue.input === undefined ? `${field} is required` : `${field} must be a single string`) })
@@ -44,14 +47,37 @@ export const deploymentHistoryQuerySchema = z.object({
         .max(100, 'limit must be an integer between 1 and 100'),
     )
     .optional(),
+  offset: z
+    .string({ error: 'offset must be a single integer' })
+    .regex(/^\d+$/, `offset must be an integer between 0 and ${MAX_HISTORY_OFFSET}`)
+    .transform(Number)
+    .pipe(z.number().int().max(MAX_HISTORY_OFFSET, `offset must be an integer between 0 and ${MAX_HISTORY_OFFSET}`))
+    .optional(),
 });
 
+/** At most this many projects in one `POST /dora-metrics/batch`. */
+export const MAX_BATCH_PROJECTS = 100;
+
+export const doraMetricsBatchBodySchema = z.object(
+  {
+    projects: z
+      .array(name('project'), { error: 'projects must be an array of project names' })
+      .min(1, 'projects must name at least one project')
+      .max(MAX_BATCH_PROJECTS, `projects must name at most ${MAX_BATCH_PROJECTS} projects`)
+      .refine(list => new Set(list).size === list.length, 'projects must not name a project twice'),
+    startDate: z.string({ error: 'startDate must be a string' }).optional(),
+    endDate: z.string({ error: 'endDate must be a string' }).optional(),
+    benchmark: z.enum(['2021', '2023'], { message: "benchmark must be '2021' or '2023'" }).optional(),
+  },
+  { error: 'the body must be a JSON object' },
+);
+
 /** Parses with zod; failures become a 400 listing every problem. */
-export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown): z.output<S> {
+export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown, root = '(query)'): z.output<S> {
   const result = schema.safeParse(query);
   if (!result.success) {
     const details = result.error.issues.map(issue => ({
-      path: issue.path.join('.') || '(query)',
+      path: issue.path.join('.') || root,
       message: issue.message,
     }));
     throw new ValidationError(details.map(d => d.message).join('; '), details);
@@ -96,4 +122,15 @@ export type DeploymentHistoryQuery = Omit<z.output<typeof deploymentHistoryQuery
 export function parseDeploymentHistoryQuery(query: unknown): DeploymentHistoryQuery {
   const { service, ...rest } = parseQuery(deploymentHistoryQuerySchema, query);
   return { ...rest, service: service! };
+}
+
+/** A parsed `POST /dora-metrics/batch` body, with the period resolved. */
+export type ParsedDoraMetricsBatch = Omit<ParsedDoraMetricsQuery, 'project' | 'team'> & { projects: string[] };
+
+/** The `POST /dora-metrics/batch` body; 400 with every problem otherwise. */
+export function parseDoraMetricsBatch(body: unknown, nowMs: number): ParsedDoraMetricsBatch {
+  const { startDate, endDate, ...rest } = parseQuery(doraMetricsBatchBodySchema, body, '(body)');
+  const { period, error } = resolvePeriod(startDate, endDate, nowMs);
+  if (!period) throw new ValidationError(error!.message, [error!]);
+  return { ...rest, period };
 }

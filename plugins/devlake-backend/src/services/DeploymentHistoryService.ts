@@ -31,7 +31,7 @@ export class DeploymentHistoryService {
   ) {}
 
   async getHistory(
-    query: { service: string; environment?: DeploymentEnvironment; status?: DeploymentStatus; limit: number },
+    query: { service: string; environment?: DeploymentEnvironment; status?: DeploymentStatus; limit: number; offset: number },
     credentials: BackstageCredentials,
   ): Promise<DeploymentHistoryResponse> {
     const project = await this.resolver.resolve(query.service, credentials);
@@ -44,13 +44,14 @@ export class DeploymentHistoryService {
       environment: query.environment ?? null,
       status: query.status ?? null,
       limit: query.limit,
+      offset: query.offset,
     });
     const body = await this.cache.getOrCompute(key, async () => {
       if (!(await this.repository.projectExists(project))) {
         throw new NotFoundError(`Service '${query.service}' not found in DevLake`);
       }
       const total = await this.repository.countDeployments(project, filter);
-      const rows = await this.repository.latestDeployments(project, filter, query.limit);
+      const rows = await this.repository.latestDeployments(project, filter, query.limit, query.offset);
       return {
         total,
         deployments: rows.map(row => ({
@@ -68,6 +69,6 @@ export class DeploymentHistoryService {
         })),
       };
     });
-    return { service: query.service, deployments: body.deployments, total: body.total };
+    return { service: query.service, deployments: body.deployments, total: body.total, offset: query.offset, limit: query.limit };
   }
 }

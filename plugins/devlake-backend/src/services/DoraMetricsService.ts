@@ -1,7 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { isError, NotFoundError } from '@backstage/errors';
 import {
   DoraBenchmark,
+  DoraMetricsBatchItem,
+  DoraMetricsBatchResponse,
   DoraMetricsResponse,
   DoraSeriesInterval,
   DoraSeriesResponse,
@@ -20,9 +22,12 @@ export interface DoraMetricsQuery {
   benchmark: DoraBenchmark;
 }
 
+/** Projects of a batch computed at once: the database pool serves other requests too. */
+const BATCH_CONCURRENCY = 4;
+
 /**
- * `GET /dora-metrics` and `GET /dora-metrics/series`: scope resolution, existence checks,
- * caching and the response bodies.
+ * `GET /dora-metrics`, `POST /dora-metrics/batch` and `GET /dora-metrics/series`: scope
+ * resolution, existence checks, caching and the response bodies.
  */
 export class DoraMetricsService {
   private readonly calculator: DoraMetricsCalculator;
@@ -37,7 +42,7 @@ export class DoraMetricsService {
 
   async getMetrics(query: DoraMetricsQuery, credentials: BackstageCredentials): Promise<DoraMetricsResponse> {
     const { scope, key } = await this.scope(query, credentials);
-    const { metrics } = await this.cache.getOrCompute(ResultCache.key('dora-metrics', key), async () => {
+    const { value, cachedAt } = await this.cache.getOrComputeWithAge(ResultCache.key('dora-metrics', key), async () => {
       await this.checkExists(query, scope);
       return this.calculator.calculate(scope, query.period, query.benchmark);
     });
@@ -45,8 +50,34 @@ export class DoraMetricsService {
       project: query.project ?? null,
       team: scope.team,
       period: { startDate: query.period.startDate, endDate: query.period.endDate },
-      metrics,
+      metrics: value.metrics,
+      ...(cachedAt ? { cachedAt } : {}),
     };
+  }
+
+  /**
+   * Each project's `getMetrics` answer, in the request's order, a few at a time. A project
+   * DevLake does not know is an item with its 404; any other failure fails the whole batch.
+   */
+  async getMetricsBatch(
+    query: Omit<DoraMetricsQuery, 'project' | 'team'> & { projects: string[] },
+    credentials: BackstageCredentials,
+  ): Promise<DoraMetricsBatchResponse> {
+    const items: DoraMetricsBatchItem[] = new Array(query.projects.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < query.projects.length; i = next++) {
+        const project = query.projects[i];
+        try {
+          items[i] = { project, response: await this.getMetrics({ ...query, project }, credentials) };
+        } catch (error) {
+          if (!isError(error) || error.name !== 'NotFoundError') throw error;
+          items[i] = { project, error: { status: 404, message: error.message } };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, query.projects.length) }, worker));
+    return { period: { startDate: query.period.startDate, endDate: query.period.endDate }, items };
   }
 
   async getSeries(
@@ -54,7 +85,7 @@ export class DoraMetricsService {
     credentials: BackstageCredentials,
   ): Promise<DoraSeriesResponse> {
     const { scope, key } = await this.scope(query, credentials);
-    const buckets = await this.cache.getOrCompute(
+    const { value: buckets, cachedAt } = await this.cache.getOrComputeWithAge(
       ResultCache.key('dora-series', { ...key, interval: query.interval }),
       async () => {
         await this.checkExists(query, scope);
@@ -68,6 +99,7 @@ export class DoraMetricsService {
       interval: query.interval,
       benchmark: query.benchmark,
       buckets,
+      ...(cachedAt ? { cachedAt } : {}),
     };
   }
 

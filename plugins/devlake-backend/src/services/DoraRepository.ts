@@ -269,14 +269,14 @@ export class DoraRepository {
   }
 
   /**
-   * The newest `limit` deployments of a project (by their latest finished_date). Each is
+   * The newest `limit` deployments of a project after the newest `offset` (by their latest finished_date). Each is
    * described by its row with the latest finished_date (ties: the smallest row id) — its
    * commit, result and environment — and spans the earliest start to the latest finish of
    * all its rows. Title and link come from DevLake's cicd_deployments row where there is one
    * (else the row's own), the version from a published release (cicd_releases) of the
    * commit where there is one (else the row's ref_name).
    */
-  async latestDeployments(project: string, filter: HistoryFilter, limit: number): Promise<DeploymentRow[]> {
+  async latestDeployments(project: string, filter: HistoryFilter, limit: number, offset = 0): Promise<DeploymentRow[]> {
     const scopeIds = await this.projectScopeIds(project);
     const base = () => this.historyBase(scopeIds, filter);
     const newest: Array<{ id: string; finished: unknown }> = await this.db.run(
@@ -285,7 +285,8 @@ export class DoraRepository {
         .select('cdc.cicd_deployment_id as id')
         .max('cdc.finished_date as finished')
         .orderByRaw('max(cdc.finished_date) desc, cdc.cicd_deployment_id desc')
-        .limit(limit),
+        .limit(limit)
+        .offset(offset),
     );
     if (newest.length === 0) return [];
     const ids = newest.map(n => n.id);
