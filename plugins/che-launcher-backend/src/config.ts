@@ -1,7 +1,7 @@
 import { Config, ConfigReader } from '@backstage/config';
 import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { CheUserNameSource } from './services/namespace/CheUserNames';
-import { defaultEditorId, defaultEditorTemplate } from './services/workspace/defaultEditor';
+import { defaultEditorId, defaultEditorTemplate } from './model/defaultEditor';
 
 export type KubernetesConnectionConfig =
   | { type: 'inCluster' }

@@ -17,7 +17,7 @@ const routes: Array<['get' | 'post' | 'delete', string]> = [
 
 /** A DevWorkspace as the plugin would have made it, owned by `owner`. */
 function seedWorkspace(kube: KubeApiTestServer, namespace: string, name: string, owner: string) {
-  const { ownerLabelValue } = require('./services/workspace/names');
+  const { ownerLabelValue } = require('./model/names');
   kube.createObject(
     { ...DW, namespace },
     {

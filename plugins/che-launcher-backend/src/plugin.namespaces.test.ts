@@ -10,7 +10,7 @@ import {
   startCheLauncher,
   startKube,
 } from './__testUtils__/harness';
-import { ownerLabelValue } from './services/workspace/names';
+import { ownerLabelValue } from './model/names';
 
 jest.setTimeout(30_000);
 

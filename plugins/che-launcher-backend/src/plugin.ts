@@ -9,7 +9,7 @@ import {
 } from '@fawkes/plugin-che-launcher-common';
 import { readCheLauncherConfig } from './config';
 import { loadOpenApiDocument } from './schema/openapi';
-import { createRouter } from './service/router';
+import { createRouter } from './router/createRouter';
 import { WorkspaceAccess } from './services/access/WorkspaceAccess';
 import { workspacePermissionRules, workspaceResourceRef } from './services/access/permissionRules';
 import { DevfileReader } from './services/devfile/DevfileReader';
@@ -100,8 +100,15 @@ export const cheLauncherPlugin = createBackendPlugin({
           logger,
         });
 
+        const templates = DevfileTemplates.fromConfig(rootConfig.getOptionalConfig('cheLauncher'));
+        const devfileSources = new DevfileSourceResolver({
+          templates,
+          catalog,
+          catalogTimeoutMs: config.requestTimeoutMs,
+        });
         const workspaces = new WorkspaceService({
           client,
+          devfileSources,
           namespaces,
           orphans,
           devfileReader: new DevfileReader(
@@ -134,13 +141,7 @@ export const cheLauncherPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions([cheLauncherWorkspaceCreatePermission]);
 
-        const templates = DevfileTemplates.fromConfig(rootConfig.getOptionalConfig('cheLauncher'));
-        const devfileSources = new DevfileSourceResolver({
-          templates,
-          catalog,
-          catalogTimeoutMs: config.requestTimeoutMs,
-        });
-        guard.mount(await createRouter({ logger, workspaces, templates, devfileSources, openApi: loadOpenApiDocument() }), {
+        guard.mount(await createRouter({ logger, workspaces, templates, openApi: loadOpenApiDocument() }), {
           openApi: loadOpenApiDocument(),
         });
       },

@@ -5,8 +5,8 @@
  *
  * @packageDocumentation
  */
-export { buildDevWorkspace, startPatch } from '../services/workspace/buildDevWorkspace';
-export { LABEL_CREATING, LABEL_OWNER, MANAGED_SELECTOR } from '../services/workspace/constants';
-export { defaultEditorId, defaultEditorTemplate } from '../services/workspace/defaultEditor';
-export { ownerLabelValue, userNamespace } from '../services/workspace/names';
+export { buildDevWorkspace, startPatch } from '../model/buildDevWorkspace';
+export { LABEL_CREATING, LABEL_OWNER, MANAGED_SELECTOR } from '../model/constants';
+export { defaultEditorId, defaultEditorTemplate } from '../model/defaultEditor';
+export { ownerLabelValue, userNamespace } from '../model/names';
 export { parseDevfile } from '../services/devfile/parseDevfile';

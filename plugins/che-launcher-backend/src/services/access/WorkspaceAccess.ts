@@ -11,7 +11,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { Caller } from '@fawkes/plugin-api-guard-node';
-import { normalizeEntityRef } from '../workspace/names';
+import { normalizeEntityRef } from '../../model/names';
 import { WorkspaceResource, workspaceResourceRef } from './permissionRules';
 
 export const WORKSPACE_NOT_FOUND = 'Workspace not found';

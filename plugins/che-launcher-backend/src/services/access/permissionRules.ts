@@ -4,7 +4,7 @@ import {
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import { z } from 'zod/v3';
-import { normalizeEntityRef } from '../workspace/names';
+import { normalizeEntityRef } from '../../model/names';
 
 /**
  * What permission rules see of a workspace.

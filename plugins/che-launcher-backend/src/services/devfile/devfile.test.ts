@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DevfileSchemaValidator } from './DevfileSchemaValidator';
 import { parseDevfile } from './parseDevfile';
-import { defaultEditorTemplate } from '../workspace/defaultEditor';
+import { defaultEditorTemplate } from '../../model/defaultEditor';
 
 const golden = fs.readFileSync(path.join(__dirname, '../../__fixtures__/goldenpath-python.yaml'), 'utf8');
 const validator = new DevfileSchemaValidator();

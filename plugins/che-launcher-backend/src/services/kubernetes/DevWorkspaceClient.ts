@@ -5,8 +5,8 @@ import {
   DEVWORKSPACE_PLURAL,
   DEVWORKSPACE_TEMPLATE_PLURAL,
   DEVWORKSPACE_VERSION,
-} from '../workspace/constants';
-import { DevWorkspace, DevWorkspaceTemplate } from '../workspace/types';
+} from '../../model/constants';
+import { DevWorkspace, DevWorkspaceTemplate } from '../../model/types';
 import { BoundedKubernetesCalls } from './BoundedKubernetesCalls';
 import { kubernetesCodeOf, KubernetesRequest } from './errors';
 

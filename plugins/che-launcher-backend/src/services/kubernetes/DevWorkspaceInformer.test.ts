@@ -6,8 +6,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import { devWorkspaceResources, KubeApiTestServer } from '@fawkes/kube-api-test-server';
-import { MANAGED_SELECTOR } from '../workspace/constants';
-import { DevWorkspace } from '../workspace/types';
+import { MANAGED_SELECTOR } from '../../model/constants';
+import { DevWorkspace } from '../../model/types';
 import { KubernetesDevWorkspaceClient } from './DevWorkspaceClient';
 import { DevWorkspaceInformer } from './DevWorkspaceInformer';
 import { InformerDevWorkspaceClient, parseEqualitySelector } from './InformerDevWorkspaceClient';

@@ -10,8 +10,8 @@ import {
   ResponseContext,
   Watch,
 } from '@kubernetes/client-node';
-import { DEVWORKSPACE_GROUP, DEVWORKSPACE_PLURAL, DEVWORKSPACE_VERSION } from '../workspace/constants';
-import { DevWorkspace } from '../workspace/types';
+import { DEVWORKSPACE_GROUP, DEVWORKSPACE_PLURAL, DEVWORKSPACE_VERSION } from '../../model/constants';
+import { DevWorkspace } from '../../model/types';
 
 export interface DevWorkspaceInformerOptions {
   /** Only DevWorkspaces with these labels are kept (`k=v,k2=v2`). */

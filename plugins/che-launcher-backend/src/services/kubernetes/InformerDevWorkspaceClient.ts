@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { DevWorkspace, DevWorkspaceTemplate } from '../workspace/types';
+import { DevWorkspace, DevWorkspaceTemplate } from '../../model/types';
 import { DevWorkspaceClient } from './DevWorkspaceClient';
 import { DevWorkspaceInformer, parseResourceVersion } from './DevWorkspaceInformer';
 

@@ -72,6 +72,11 @@ export function kubernetesAnswered(error: unknown): boolean {
   return kubernetesCodeOf(error) !== undefined;
 }
 
+/** A create the cluster refused because an object of that name exists (409 AlreadyExists). */
+export function isAlreadyExists(error: unknown): boolean {
+  return kubernetesCodeOf(error) === 409 && error instanceof ConflictError;
+}
+
 function parseStatus(body: unknown): {
   reason?: string;
   message?: string;

@@ -1,6 +1,6 @@
 import { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import { CheLauncherConfig } from '../../config';
-import { MANAGED_SELECTOR } from '../workspace/constants';
+import { MANAGED_SELECTOR } from '../../model/constants';
 import { createKubeConfig } from './createKubeConfig';
 import { DevWorkspaceClient, KubernetesDevWorkspaceClient } from './DevWorkspaceClient';
 import { DevWorkspaceInformer } from './DevWorkspaceInformer';

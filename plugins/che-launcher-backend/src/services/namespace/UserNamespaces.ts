@@ -11,8 +11,8 @@ import {
   LABEL_COMPONENT,
   LABEL_PART_OF,
   PART_OF_CHE,
-} from '../workspace/constants';
-import { normalizeEntityRef, userNamespace } from '../workspace/names';
+} from '../../model/constants';
+import { normalizeEntityRef, userNamespace } from '../../model/names';
 import { CheUserNames } from './CheUserNames';
 
 const CACHE_TTL_MS = 30_000;

@@ -1,9 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
-import { editorTemplateName } from './buildDevWorkspace';
-import { ANNOTATION_LAST_UPDATED, LABEL_CREATING, MANAGED_SELECTOR } from './constants';
-import { ownerOf } from './toWorkspace';
-import { DevWorkspace } from './types';
+import { editorTemplateName } from '../../model/buildDevWorkspace';
+import { ANNOTATION_LAST_UPDATED, LABEL_CREATING, MANAGED_SELECTOR } from '../../model/constants';
+import { ownerOf } from '../../model/toWorkspace';
+import { DevWorkspace } from '../../model/types';
 
 export interface OrphanCleanerOptions {
   /** Attempts per delete during a rollback (the first included). */

@@ -1,4 +1,5 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import { createHash, randomInt } from 'node:crypto';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -133,4 +134,31 @@ export function parseWorkspaceId(
   const name = workspaceId.slice(dot + 1);
   if (!isDnsLabel(namespace) || workspaceNameProblem(name) !== undefined) return undefined;
   return { namespace, name };
+}
+
+/** `user:default/jane` (or `jane`, defaulting kind and namespace) → normalized user entity ref; 400 otherwise. */
+export function parseOwnerRef(owner: string): string {
+  const invalid = new InputError('Invalid owner: expected a user entity ref such as user:default/jane');
+  let ref;
+  try {
+    ref = parseEntityRef(owner, { defaultKind: 'user', defaultNamespace: 'default' });
+  } catch {
+    throw invalid;
+  }
+  if (ref.kind.toLocaleLowerCase('en-US') !== 'user') throw invalid;
+  return normalizeEntityRef(stringifyEntityRef(ref));
+}
+
+const INVALID_NAMESPACE =
+  "Invalid namespace: must be at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit";
+
+/** 400 for a requested workspace name or namespace the cluster would refuse. */
+export function assertRequestedNames(request: { name?: string; namespace?: string }): void {
+  if (request.name !== undefined) {
+    const problem = workspaceNameProblem(request.name);
+    if (problem) throw new InputError(`Invalid name: ${problem}`);
+  }
+  if (request.namespace !== undefined && !isDnsLabel(request.namespace)) {
+    throw new InputError(INVALID_NAMESPACE);
+  }
 }

@@ -1,5 +1,4 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { InputError } from '@backstage/errors';
 import { getCaller, getRequestId, ValidationError } from '@fawkes/plugin-api-guard-node';
 import { workspaceStatuses } from '@fawkes/plugin-che-launcher-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -8,9 +7,8 @@ import { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import PromiseRouter from 'express-promise-router';
 import { z, ZodError } from 'zod';
 import { OpenApiDocument } from '../schema/openapi';
-import { DevfileSource, DevfileSourceResolver } from '../services/devfile/DevfileSourceResolver';
+import { DevfileSource } from '../services/devfile/DevfileSourceResolver';
 import { DevfileTemplates } from '../services/devfile/DevfileTemplates';
-import { workspaceNameProblem, isDnsLabel } from '../services/workspace/names';
 import { WorkspaceService } from '../services/workspace/WorkspaceService';
 
 const sourceField = (max: number, emptyMessage = 'must not be empty') =>
@@ -80,23 +78,6 @@ function parseCreateBody(body: unknown) {
   return parsed.data;
 }
 
-/** The HTTPS-only, no-credentials rules for devfile URLs (the host is UrlReader's business). */
-export function checkDevfileUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError('Invalid devfileUrl: not a valid URL');
-  }
-  if (url.protocol !== 'https:') {
-    throw new InputError('Invalid devfileUrl: URL must be HTTPS');
-  }
-  if (url.username || url.password) {
-    throw new InputError('Invalid devfileUrl: URL must not contain credentials');
-  }
-  return url.toString();
-}
-
 // The guard in front has already parsed the JSON body (within apiGuard.maxBodySize); the
 // validated router must not parse it again with its own default limit.
 const bodyAlreadyParsed: RequestHandler = (_req, _res, next) => next();
@@ -126,8 +107,6 @@ export async function createRouter(options: {
   openApi: OpenApiDocument;
   /** `cheLauncher.devfiles`, served by `GET /devfiles`. */
   templates: DevfileTemplates;
-  /** Resolves `template` and `entityRef` of a create to a devfile URL. */
-  devfileSources: DevfileSourceResolver;
 }): Promise<Router> {
   const { workspaces } = options;
 
@@ -150,19 +129,7 @@ export async function createRouter(options: {
 
   validated.post('/workspaces', async (req, res) => {
     const { namespace, name, ...body } = parseCreateBody(req.body);
-    const caller = getCaller(req);
-    const source = await options.devfileSources.resolve(devfileSourceOf(body), caller.credentials);
-    const devfileUrl = checkDevfileUrl(source.devfileUrl);
-    if (name !== undefined) {
-      const problem = workspaceNameProblem(name);
-      if (problem) throw new InputError(`Invalid name: ${problem}`);
-    }
-    if (namespace !== undefined && !isDnsLabel(namespace)) {
-      throw new InputError(
-        "Invalid namespace: must be at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
-      );
-    }
-    const created = await workspaces.create(caller, { devfileUrl, entityRef: source.entityRef, namespace, name });
+    const created = await workspaces.create(getCaller(req), { source: devfileSourceOf(body), namespace, name });
     res.status(201).json(created);
   });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseDevfile } from '../devfile/parseDevfile';
+import { parseDevfile } from '../services/devfile/parseDevfile';
 import {
   buildDevWorkspace,
   buildEditorTemplate,
@@ -13,7 +13,7 @@ import { defaultEditorTemplate } from './defaultEditor';
 import { ownerLabelValue } from './names';
 
 const devfileText = fs.readFileSync(
-  path.join(__dirname, '../../__fixtures__/goldenpath-python.yaml'),
+  path.join(__dirname, '../__fixtures__/goldenpath-python.yaml'),
   'utf8',
 );
 const now = new Date('2026-11-27T12:00:00.000Z');

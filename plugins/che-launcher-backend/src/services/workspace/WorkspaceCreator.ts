@@ -1,0 +1,116 @@
+import { ConflictError } from '@backstage/errors';
+import { CreateWorkspaceResponse } from '@fawkes/plugin-che-launcher-common';
+import { CheLauncherConfig } from '../../config';
+import { assertAnnotationsFit } from '../../model/annotationLimit';
+import { buildDevWorkspace, buildEditorTemplate, devfileIdentity, startPatch } from '../../model/buildDevWorkspace';
+import { LABEL_CREATING } from '../../model/constants';
+import { generateWorkspaceName } from '../../model/names';
+import { toWorkspace } from '../../model/toWorkspace';
+import { DevWorkspace } from '../../model/types';
+import { LoadedDevfile } from '../devfile/DevfileLoader';
+import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
+import { isAlreadyExists, kubernetesAnswered } from '../kubernetes/errors';
+import { OrphanCleaner } from './OrphanCleaner';
+
+const GENERATED_NAME_ATTEMPTS = 3;
+
+export interface CreateInNamespace {
+  owner: string;
+  namespace: string;
+  devfileUrl: string;
+  /** The catalog entity the devfile came from. */
+  entityRef?: string;
+  /** The caller's name; otherwise one is generated from the devfile's. */
+  name?: string;
+  devfile: LoadedDevfile;
+}
+
+/**
+ * Creates the DevWorkspace, its editor template and starts it: retries a generated name that
+ * clashes, and removes what it made when a later step fails (nothing half-created).
+ */
+export class WorkspaceCreator {
+  constructor(
+    private readonly deps: {
+      client: DevWorkspaceClient;
+      orphans: OrphanCleaner;
+      config: CheLauncherConfig;
+      editorDevfile: Record<string, unknown>;
+    },
+  ) {}
+
+  async create(input: CreateInNamespace): Promise<CreateWorkspaceResponse> {
+    const created = await this.createDevWorkspace(input);
+    try {
+      return await this.complete(created);
+    } catch (error) {
+      await this.deps.orphans.rollback(created);
+      throw error;
+    }
+  }
+
+  private async createDevWorkspace(input: CreateInNamespace): Promise<DevWorkspace> {
+    const { client, config } = this.deps;
+    const { owner, namespace, devfile } = input;
+    const baseName = devfileIdentity(devfile.document).name ?? undefined;
+    const now = new Date();
+    for (let attempt = 1; ; attempt++) {
+      const name = input.name ?? generateWorkspaceName(baseName);
+      const devWorkspace = buildDevWorkspace({
+        devfile: devfile.document,
+        devfileText: devfile.text,
+        devfileUrl: input.devfileUrl,
+        entityRef: input.entityRef,
+        namespace,
+        name,
+        owner,
+        editor: { id: config.editor.id, devfile: this.deps.editorDevfile },
+        now,
+        cheNamespace: config.cheNamespace,
+      });
+      assertAnnotationsFit(devWorkspace);
+      try {
+        return await client.create(devWorkspace);
+      } catch (error) {
+        const alreadyExists = isAlreadyExists(error);
+        if (alreadyExists && !input.name && attempt < GENERATED_NAME_ATTEMPTS) continue;
+        if (alreadyExists) throw await this.nameTaken(namespace, name);
+        if (!kubernetesAnswered(error)) {
+          // The create may have reached the cluster before the failure; remove it if it did.
+          await this.deps.orphans.removeAfterUnansweredCreate(namespace, name, owner, now);
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async complete(created: DevWorkspace): Promise<CreateWorkspaceResponse> {
+    const { client, config } = this.deps;
+    const { namespace, name, uid } = created.metadata;
+    await client.createTemplate(
+      buildEditorTemplate({ metadata: { name, namespace, uid: uid ?? '' } }, this.deps.editorDevfile),
+    );
+    // Starting completes the create: the same patch drops the "creating" label, so a
+    // DevWorkspace that keeps it was left by a create that failed (see OrphanCleaner).
+    const started = await client.patch(namespace, name, [
+      ...startPatch(created, new Date()),
+      { op: 'remove', path: `/metadata/labels/${LABEL_CREATING.replace(/\//g, '~1')}` },
+    ]);
+    const workspace = toWorkspace(started, config.cheUrl);
+    return {
+      workspaceId: workspace.workspaceId,
+      name: workspace.name,
+      status: workspace.status,
+      ideUrl: workspace.ideUrl,
+      devfile: workspace.devfile,
+    };
+  }
+
+  private async nameTaken(namespace: string, name: string): Promise<Error> {
+    const existing = await this.deps.client.get(namespace, name).catch(() => undefined);
+    if (existing?.metadata.deletionTimestamp) {
+      return new ConflictError(`Workspace with name '${name}' is still being deleted; try again shortly`);
+    }
+    return new ConflictError(`Workspace with name '${name}' already exists`);
+  }
+}
