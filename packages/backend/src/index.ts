@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { cheLauncherModuleStandInCluster } from '@fawkes/che-launcher-fixtures';
 import { devlakeModuleDemoDatabase } from '@fawkes/devlake-fixtures';
 
 const backend = createBackend();
@@ -15,6 +16,9 @@ backend.add(import('@fawkes/plugin-devlake-backend'));
 // Local only: generated DevLake data when devlake.database is not configured.
 backend.add(devlakeModuleDemoDatabase);
 backend.add(import('@fawkes/plugin-che-launcher-backend'));
+// Local only: an in-process, simulated cluster (and the bundled devfiles on https://localhost:7008)
+// when cheLauncher.kubernetes is not configured; a configured cluster always wins.
+backend.add(cheLauncherModuleStandInCluster);
 backend.add(import('@fawkes/plugin-catalog-extensions-backend'));
 
 // catalog-extensions: let the core catalog accept `file` locations (its default is `url` only),

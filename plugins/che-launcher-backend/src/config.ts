@@ -1,4 +1,5 @@
 import { Config, ConfigReader } from '@backstage/config';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { CheUserNameSource } from './services/namespace/CheUserNames';
 import { defaultEditorId, defaultEditorTemplate } from './model/defaultEditor';
@@ -6,7 +7,9 @@ import { defaultEditorId, defaultEditorTemplate } from './model/defaultEditor';
 export type KubernetesConnectionConfig =
   | { type: 'inCluster' }
   | { type: 'kubeconfig'; path?: string; context?: string }
-  | { type: 'url'; url: string; token: string; caData?: string; skipTLSVerify?: boolean };
+  | { type: 'url'; url: string; token: string; caData?: string; skipTLSVerify?: boolean }
+  /** Supplied by a backend module (cheLauncherClusterExtensionPoint), never read from config. */
+  | { type: 'supplied'; kubeConfig: KubeConfig };
 
 /** The plugin's settings, with defaults applied. */
 export interface CheLauncherConfig {

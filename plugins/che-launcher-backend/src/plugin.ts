@@ -7,6 +7,7 @@ import {
   cheLauncherWorkspaceReadPermission,
   cheLauncherWorkspaceUpdatePermission,
 } from '@fawkes/plugin-che-launcher-common';
+import { cheLauncherClusterExtensionPoint, FallbackCheCluster } from '@fawkes/plugin-che-launcher-node';
 import { readCheLauncherConfig } from './config';
 import { loadOpenApiDocument } from './schema/openapi';
 import { createRouter } from './router/createRouter';
@@ -35,6 +36,12 @@ export const ORPHAN_SWEEP_TASK_ID = 'che-launcher-orphan-sweep';
 export const cheLauncherPlugin = createBackendPlugin({
   pluginId: 'che-launcher',
   register(env) {
+    let openFallbackCluster: (() => Promise<FallbackCheCluster>) | undefined;
+    env.registerExtensionPoint(cheLauncherClusterExtensionPoint, {
+      setFallbackCluster(open) {
+        openFallbackCluster = open;
+      },
+    });
     env.registerInit({
       deps: {
         guard: apiGuardServiceRef,
@@ -49,7 +56,12 @@ export const cheLauncherPlugin = createBackendPlugin({
         auth: coreServices.auth,
       },
       async init({ guard, rootConfig, logger, urlReader, permissions, permissionsRegistry, scheduler, lifecycle, catalog, auth }) {
-        const config = readCheLauncherConfig(rootConfig);
+        let config = readCheLauncherConfig(rootConfig);
+        if (!config.kubernetes && openFallbackCluster) {
+          const fallback = await openFallbackCluster();
+          logger.warn(`No cheLauncher.kubernetes configured; using the cluster a backend module supplies: ${fallback.description}`);
+          config = { ...config, kubernetes: { type: 'supplied', kubeConfig: fallback.kubeConfig } };
+        }
         const schemaValidator = new DevfileSchemaValidator();
 
         let editorDevfile: Record<string, unknown>;

@@ -4,8 +4,9 @@ import { KubernetesConnectionConfig } from '../../config';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
-/** A KubeConfig for the configured connection (in-cluster, kubeconfig file, or URL + token). */
+/** A KubeConfig for the configured connection (in-cluster, kubeconfig file, URL + token, or one a module supplied). */
 export function createKubeConfig(connection: KubernetesConnectionConfig): KubeConfig {
+  if (connection.type === 'supplied') return connection.kubeConfig;
   const kc = new KubeConfig();
   switch (connection.type) {
     case 'inCluster':
