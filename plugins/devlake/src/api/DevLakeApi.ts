@@ -4,6 +4,8 @@ import {
   DevLakeClient,
   DevLakeDiscoveryApi,
   DevLakeFetchApi,
+  DoraMetricsBatchRequest,
+  DoraMetricsBatchResponse,
   DoraMetricsRequest,
   DoraMetricsResponse,
   DoraSeriesRequest,
@@ -18,6 +20,8 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
  */
 export interface DevLakeApi {
   getDoraMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse>;
+  /** Many projects' metrics in one request (at most 100 projects). */
+  getDoraMetricsBatch(request: DoraMetricsBatchRequest): Promise<DoraMetricsBatchResponse>;
   getDoraSeries(request: DoraSeriesRequest): Promise<DoraSeriesResponse>;
   getDeploymentHistory(request: DeploymentHistoryRequest): Promise<DeploymentHistoryResponse>;
 }
@@ -46,6 +50,10 @@ export class DevLakeApiClient implements DevLakeApi {
 
   getDoraMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse> {
     return this.client.getDoraMetrics(request);
+  }
+
+  getDoraMetricsBatch(request: DoraMetricsBatchRequest): Promise<DoraMetricsBatchResponse> {
+    return this.client.getDoraMetricsBatch(request);
   }
 
   getDeploymentHistory(request: DeploymentHistoryRequest): Promise<DeploymentHistoryResponse> {

@@ -1,11 +1,11 @@
-import type { Deployment, DeploymentEnvironment } from '@fawkes/plugin-devlake-common';
+import type { Deployment, DeploymentEnvironment, DeploymentStatus } from '@fawkes/plugin-devlake-common';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { Card, CardBody, CardHeader, Cell, CellText, ColumnConfig, Flex, Link, Select, Table, Text, useTable } from '@backstage/ui';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
+import { devlakeApiRef } from '../api/DevLakeApi';
 import { DevLakeErrorPanel } from './DevLakeErrorPanel';
-import { useDevLake } from './useDevLake';
 
-/** A deployment as the backend sends it; `url` is read when the backend sends it. */
-type DeploymentRow = Deployment & { url?: string | null };
+type DeploymentRow = Deployment;
 
 const environments = [
   { id: 'all', label: 'All environments' },
@@ -18,9 +18,6 @@ const statuses = [
   { id: 'SUCCESS', label: 'Success' },
   { id: 'FAILURE', label: 'Failure' },
 ];
-
-/** The backend's page size maximum: the table pages through the newest 100. */
-const FETCH_LIMIT = 100;
 
 const columns: ColumnConfig<DeploymentRow>[] = [
   { id: 'version', label: 'Version', isRowHeader: true, cell: d => <CellText title={d.version ?? '—'} /> },
@@ -74,39 +71,40 @@ function compactDuration(seconds: number): string {
 
 function totalInWords(total: number | undefined): string {
   if (total === undefined) return ' ';
-  if (total > FETCH_LIMIT) return `Newest ${FETCH_LIMIT} of ${total} deployments`;
   return `${total} deployment${total === 1 ? '' : 's'}`;
 }
 
-function newestFirst(a: DeploymentRow, b: DeploymentRow): number {
-  return (b.startTime ?? '').localeCompare(a.startTime ?? '');
+interface HistoryFilter {
+  environment: string;
+  status: string;
 }
 
-/** The service's deployments, newest first, paged, with environment and status filters. */
+/**
+ * The service's deployments, newest first, paged by the backend (`offset`/`limit`), with
+ * environment and result filters applied by the backend too. Render it with `key={service}`
+ * where the service can change: the pages it holds are the service's.
+ */
 export function DeploymentHistoryTable(props: { service: string; pageSize?: number }) {
-  const [environment, setEnvironment] = useState('all');
-  const [status, setStatus] = useState('all');
-  const state = useDevLake(
-    api =>
-      api.getDeploymentHistory({
+  const api = useApi(devlakeApiRef);
+  const [filter, setFilter] = useState<HistoryFilter>({ environment: 'all', status: 'all' });
+  const [total, setTotal] = useState<number>();
+  const { tableProps, reload } = useTable<DeploymentRow, HistoryFilter>({
+    mode: 'offset',
+    filter,
+    onFilterChange: setFilter,
+    getData: async ({ offset, pageSize, filter: current, signal }) => {
+      const response = await api.getDeploymentHistory({
         service: props.service,
-        environment: environment === 'all' ? undefined : (environment as DeploymentEnvironment),
-        limit: FETCH_LIMIT,
-      }),
-    [props.service, environment],
-  );
-  const rows = useMemo(() => {
-    if (!state.value) return undefined;
-    return (state.value.deployments as DeploymentRow[])
-      .filter(d => status === 'all' || d.status === status)
-      .sort(newestFirst);
-  }, [state.value, status]);
-  const { tableProps } = useTable<DeploymentRow>({
-    mode: 'complete',
-    data: rows,
+        environment: current?.environment === 'all' ? undefined : (current?.environment as DeploymentEnvironment),
+        status: current?.status === 'all' ? undefined : (current?.status as DeploymentStatus),
+        limit: pageSize,
+        offset,
+      });
+      if (!signal.aborted) setTotal(response.total);
+      return { data: response.deployments, totalCount: response.total };
+    },
     paginationOptions: { pageSize: props.pageSize ?? 10, pageSizeOptions: [10, 20, 50] },
   });
-  const total = state.value?.total;
 
   return (
     <Card data-testid="deployment-history">
@@ -117,22 +115,31 @@ export function DeploymentHistoryTable(props: { service: string; pageSize?: numb
               Deployment history
             </Text>
             <Text variant="body-small" color="secondary" data-testid="deployment-total">
-              {totalInWords(total)}
+              {tableProps.error ? ' ' : totalInWords(total)}
             </Text>
           </Flex>
           <Flex gap="2">
-            <Select label="Environment" options={environments} value={environment} onChange={k => setEnvironment(String(k))} />
-            <Select label="Result" options={statuses} value={status} onChange={k => setStatus(String(k))} />
+            <Select
+              label="Environment"
+              options={environments}
+              value={filter.environment}
+              onChange={k => setFilter(f => ({ ...f, environment: String(k) }))}
+            />
+            <Select
+              label="Result"
+              options={statuses}
+              value={filter.status}
+              onChange={k => setFilter(f => ({ ...f, status: String(k) }))}
+            />
           </Flex>
         </Flex>
       </CardHeader>
       <CardBody>
-        {state.error ? (
-          <DevLakeErrorPanel error={state.error} onRetry={state.retry} />
+        {tableProps.error ? (
+          <DevLakeErrorPanel error={tableProps.error} onRetry={reload} />
         ) : (
           <Table
             {...tableProps}
-            isPending={state.loading && !state.value}
             columnConfig={columns}
             emptyState={<Text data-testid="deployment-history-empty">No deployments match these filters.</Text>}
           />

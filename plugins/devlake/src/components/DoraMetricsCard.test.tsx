@@ -117,6 +117,16 @@ describe('EntityDoraCard', () => {
     const backend = fakeDevLakeBackend({ '/dora-metrics': () => ({ body: doraResponse({}, { cachedAt }) }) });
     await renderCard(backend);
     await waitFor(() => expect(screen.getByTestId('period')).toHaveTextContent('cached 3 min ago'));
+    expect(screen.getByTestId('dora-cached')).toHaveAttribute('title', `Computed at ${cachedAt}`);
+  });
+
+  it('shows no cache hint on figures computed for the request', async () => {
+    const backend = fakeDevLakeBackend({ '/dora-metrics': () => ({ body: doraResponse() }) });
+    await renderCard(backend);
+    await screen.findByTestId('period');
+    await waitFor(() => expect(screen.getByTestId('dora-metric-deploymentFrequency')).toHaveTextContent('10.39'));
+    expect(screen.queryByTestId('dora-cached')).toBeNull();
+    expect(screen.getByTestId('period')).not.toHaveTextContent('cached');
   });
 
   it.each([

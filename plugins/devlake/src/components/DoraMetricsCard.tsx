@@ -73,7 +73,7 @@ export function DoraMetricsCard(props: DoraMetricsCardProps) {
     team ? { team: props.devlakeName ?? team } : { project: props.devlakeName ?? project },
     shownPeriod,
   );
-  const cachedAt = (response as { cachedAt?: string } | undefined)?.cachedAt;
+  const cachedAt = response?.cachedAt;
 
   return (
     <Card data-testid="dora-card">
@@ -109,7 +109,11 @@ export function DoraMetricsCard(props: DoraMetricsCardProps) {
         <Flex justify="between" gap="3" style={{ flexWrap: 'wrap' }}>
           <Text variant="body-small" color="secondary" data-testid="period">
             {shownPeriod.startDate.slice(0, 10)} – {shownPeriod.endDate.slice(0, 10)} (UTC)
-            {cachedAt ? ` · cached ${ageInWords(cachedAt)}` : ''}
+            {cachedAt && (
+              <span data-testid="dora-cached" title={`Computed at ${cachedAt}`}>
+                {` · cached ${ageInWords(cachedAt)}`}
+              </span>
+            )}
           </Text>
           {dashboard && (
             <Link href={dashboard} target="_blank" rel="noopener noreferrer" variant="body-small" data-testid="grafana-link">

@@ -29,7 +29,6 @@ function deployments(count: number) {
     version: `v1.${count - i}`,
     environment: i % 3 === 0 ? 'staging' : 'prod',
     status: i % 5 === 0 ? 'FAILURE' : 'SUCCESS',
-    // Out of order on purpose: the table shows the newest first.
     startTime: new Date(Date.UTC(2026, 10, 30) - ((i * 7) % count) * 3_600_000).toISOString(),
     endTime: null,
     duration: 65,
@@ -38,11 +37,18 @@ function deployments(count: number) {
   }));
 }
 
+/** The backend's paging: newest first, filtered, `offset` and `limit` applied. */
 function history(all = deployments(25)) {
+  const newest = [...all].sort((a, b) => b.startTime.localeCompare(a.startTime));
   return (q: URLSearchParams) => {
     const env = q.get('environment');
-    const matching = all.filter(d => !env || d.environment === env);
-    return { body: { service: 'my-service', deployments: matching.slice(0, Number(q.get('limit') ?? 20)), total: matching.length } };
+    const status = q.get('status');
+    const matching = newest.filter(d => (!env || d.environment === env) && (!status || d.status === status));
+    const offset = Number(q.get('offset') ?? 0);
+    const limit = Number(q.get('limit') ?? 20);
+    return {
+      body: { service: 'my-service', deployments: matching.slice(offset, offset + limit), total: matching.length, offset, limit },
+    };
   };
 }
 
@@ -121,30 +127,37 @@ describe('EntityDoraContent', () => {
     expect(await screen.findByTestId('dora-charts-loading')).toHaveAttribute('aria-busy', 'true');
   });
 
-  it('pages the deployment history newest first and filters it by environment and result', async () => {
+  it('pages the deployment history on the backend (offset, limit) and filters it there by environment and result', async () => {
     const all = deployments(25);
     const backend = await renderTab({
       '/dora-metrics': () => ({ body: doraResponse() }),
       '/dora-metrics/series': () => ({ body: { project: 'my-service', team: null, interval: 'week', period: {}, benchmark: '2023', buckets: buckets } }),
       '/deployment-history': history(all),
     });
-    const newest = [...all].sort((a, b) => b.startTime.localeCompare(a.startTime)).map(d => d.version);
-    await waitFor(() => expect(rowVersions()).toEqual(newest.slice(0, 10)));
+    const newest = [...all].sort((a, b) => b.startTime.localeCompare(a.startTime));
+    const historyRequests = () => backend.requests.filter(r => r.pathname.endsWith('/deployment-history'));
+    await waitFor(() => expect(rowVersions()).toEqual(newest.slice(0, 10).map(d => d.version)));
     expect(screen.getByTestId('deployment-total')).toHaveTextContent('25 deployments');
+    expect(historyRequests().map(r => r.search)).toEqual(['?service=my-service&limit=10&offset=0']);
     fireEvent.click(within(screen.getByTestId('deployment-history')).getByRole('button', { name: /next/i }));
-    await waitFor(() => expect(rowVersions()).toEqual(newest.slice(10, 20)));
+    await waitFor(() => expect(rowVersions()).toEqual(newest.slice(10, 20).map(d => d.version)));
+    expect(historyRequests().at(-1)!.search).toBe('?service=my-service&limit=10&offset=10');
 
     fireEvent.click(screen.getByRole('button', { name: /environment/i }));
     fireEvent.click(await screen.findByRole('option', { name: 'Staging' }));
-    const staging = all.filter(d => d.environment === 'staging');
+    const staging = newest.filter(d => d.environment === 'staging');
     await waitFor(() => expect(screen.getByTestId('deployment-total')).toHaveTextContent(`${staging.length} deployments`));
-    expect(backend.requests.some(r => r.searchParams.get('environment') === 'staging')).toBe(true);
-    await waitFor(() => expect(rowVersions()).toHaveLength(staging.length));
+    // A new filter starts at the first page.
+    await waitFor(() => expect(rowVersions()).toEqual(staging.slice(0, 10).map(d => d.version)));
+    expect(historyRequests().at(-1)!.searchParams.get('environment')).toBe('staging');
+    expect(historyRequests().at(-1)!.searchParams.get('offset')).toBe('0');
 
     fireEvent.click(screen.getByRole('button', { name: /Result$/ }));
     fireEvent.click(await screen.findByRole('option', { name: 'Failure' }));
     const failed = staging.filter(d => d.status === 'FAILURE').map(d => d.version);
-    await waitFor(() => expect(rowVersions().sort()).toEqual(failed.sort()));
+    await waitFor(() => expect(rowVersions()).toEqual(failed));
+    expect(historyRequests().at(-1)!.searchParams.get('status')).toBe('FAILURE');
+    expect(screen.getByTestId('deployment-total')).toHaveTextContent(`${failed.length} deployment`);
   });
 
   it('shows the backend’s message when the history fails with 503', async () => {

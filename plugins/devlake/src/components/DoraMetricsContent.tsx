@@ -32,7 +32,7 @@ export function DoraProjectView(props: { project: string; devlakeName?: string }
     <Flex direction="column" gap="4">
       <DoraMetricsCard scope={scope} devlakeName={props.devlakeName} period={period} onPeriodChange={setPeriod} />
       <DoraSeriesCharts scope={scope} period={period} />
-      <DeploymentHistoryTable service={props.project} />
+      <DeploymentHistoryTable key={props.project} service={props.project} />
     </Flex>
   );
 }

@@ -1,5 +1,5 @@
-import type { DoraBenchmark, DoraPerformance } from '@fawkes/plugin-devlake-common';
-import type { DoraSeriesInterval } from '@fawkes/plugin-devlake-common';
+import { DORA_THRESHOLDS, DeploymentDaysRule } from '@fawkes/plugin-devlake-common';
+import type { DoraBenchmark, DoraPerformance, DoraSeriesInterval } from '@fawkes/plugin-devlake-common';
 
 /** A value range of one performance level, as drawn behind a chart. */
 export interface LevelBand {
@@ -9,39 +9,37 @@ export interface LevelBand {
   to?: number;
 }
 
-function bands(levels: DoraPerformance[], edges: number[]): LevelBand[] {
+function bands(levels: DoraPerformance[], edges: readonly number[]): LevelBand[] {
   return levels.map((level, i) => ({ level, from: i === 0 ? 0 : edges[i - 1], to: edges[i] }));
 }
 
 const best: DoraPerformance[] = ['elite', 'high', 'medium', 'low'];
 const frequencyOrder: DoraPerformance[] = ['low', 'medium', 'high', 'elite'];
+const daysPer: Record<DeploymentDaysRule['per'], number> = { week: 7, month: 30.44, sixMonths: 182.5 };
 
 /**
- * The report's thresholds (the backend's levels, DevLake's DORA dashboard) as chart bands.
- * Deployment frequency's levels count deployment days (for 2023: a median of 5 a week elite,
- * 1 a week high, 1 a month medium); drawn per week or per month bucket.
+ * The report's thresholds (`DORA_THRESHOLDS` of the -common package, which the backend's
+ * levels use too) as chart bands. Deployment frequency's levels count deployment days per
+ * week, month or six months; drawn scaled to a week or a month bucket.
  */
 export function levelBands(
   metric: 'deploymentDays' | 'leadTimeForChanges' | 'changeFailureRate' | 'timeToRestoreService',
   report: DoraBenchmark,
   interval: DoraSeriesInterval,
 ): LevelBand[] {
+  const thresholds = DORA_THRESHOLDS[report];
   switch (metric) {
     case 'leadTimeForChanges':
-      return report === '2021' ? bands(best, [1, 168, 4320]) : bands(best, [24, 168, 720]);
+      return bands(best, thresholds.leadTimeForChangesHours);
     case 'changeFailureRate':
-      return report === '2021' ? bands(best, [15, 20, 30]) : bands(best, [5, 10, 15]);
+      return bands(best, thresholds.changeFailureRatePercent);
     case 'timeToRestoreService':
-      return bands(best, [1, 24, 168]);
+      return bands(best, thresholds.timeToRestoreServiceHours);
     case 'deploymentDays': {
-      // Days in the bucket: a week, or a month of 30.44 days.
-      const days = interval === 'week' ? 7 : 30.44;
-      const perWeek = days / 7;
-      const perMonth = days / 30.44;
-      const perSixMonths = days / 182.5;
-      // 2023: elite 5/week, high 1/week, medium 1/month; 2021: elite 5/week, high 1/month, medium 1/six months.
-      const [medium, high] = report === '2021' ? [perSixMonths, perMonth] : [perMonth, perWeek];
-      return bands(frequencyOrder, [medium, high, 5 * perWeek]);
+      const bucketDays = interval === 'week' ? 7 : 30.44;
+      const inBucket = (rule: DeploymentDaysRule) => (rule.atLeast * bucketDays) / daysPer[rule.per];
+      const { medium, high, elite } = thresholds.deploymentDays;
+      return bands(frequencyOrder, [inBucket(medium), inBucket(high), inBucket(elite)]);
     }
     default:
       return [];

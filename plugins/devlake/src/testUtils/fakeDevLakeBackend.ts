@@ -5,23 +5,27 @@ export type FakeReply =
   | Promise<never>;
 
 /**
- * Stands in for the devlake backend over fetch: each path (`/dora-metrics`, …) answers with a
- * Response the route function builds, so the real DevLakeApiClient and -common client parse it.
+ * Stands in for the devlake backend over fetch: each path (`/dora-metrics`, …; POSTs as
+ * `POST /dora-metrics/batch`) answers with a Response the route function builds, so the real DevLakeApiClient and -common client parse it.
  */
-export function fakeDevLakeBackend(routes: Record<string, (query: URLSearchParams) => FakeReply>) {
+export function fakeDevLakeBackend(routes: Record<string, (query: URLSearchParams, body?: any) => FakeReply>) {
   const requests: URL[] = [];
-  const fetch = async (input: RequestInfo | URL): Promise<Response> => {
+  /** The parsed JSON bodies of POST requests, in order. */
+  const bodies: Array<{ path: string; body: any }> = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
     requests.push(url);
     const path = url.pathname.replace(/^\/api\/devlake/, '');
-    const route = routes[path];
+    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    if (body !== undefined) bodies.push({ path, body });
+    const route = routes[init?.method === 'POST' ? `POST ${path}` : path];
     if (!route) {
       return new Response(JSON.stringify({ error: `no route ${path}` }), {
         status: 404,
         headers: { 'content-type': 'application/json' },
       });
     }
-    const reply = await route(url.searchParams);
+    const reply = await route(url.searchParams, body);
     return new Response(JSON.stringify(reply.body), {
       status: reply.status ?? 200,
       headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
@@ -31,7 +35,7 @@ export function fakeDevLakeBackend(routes: Record<string, (query: URLSearchParam
     discoveryApi: { getBaseUrl: async pluginId => `http://backend.test/api/${pluginId}` },
     fetchApi: { fetch: fetch as typeof globalThis.fetch },
   });
-  return { api, requests };
+  return { api, requests, bodies };
 }
 
 /** A never-settling reply, for loading states. */
