@@ -41,7 +41,8 @@ describe('buildDevWorkspace', () => {
     expect(devWorkspace.spec.started).toBe(false);
     expect(devWorkspace.spec.routingClass).toBe('che');
     expect(devWorkspace.spec.contributions).toEqual([
-      { name: 'editor', kubernetes: { name: 'che-code-goldenpath-python-ab12c', namespace: 'alice-workspaces' } },
+      // As the generator writes it: no namespace (DWO looks in the workspace's own).
+      { name: 'editor', kubernetes: { name: 'che-code-goldenpath-python-ab12c' } },
     ]);
 
     const annotations = devWorkspace.metadata.annotations!;
@@ -63,6 +64,50 @@ describe('buildDevWorkspace', () => {
       'che-launcher.fawkes.io/owner-hash': ownerLabelValue('user:default/alice'),
       // Removed by the create's start patch; left only on a half-made workspace.
       'che-launcher.fawkes.io/creating': 'true',
+      // The dashboard's display name (Che >= 7.116 sets it to the resource name).
+      'kubernetes.io/metadata.name': 'goldenpath-python-ab12c',
+    });
+  });
+
+  it("merges metadata.attributes deeply over attributes, as Che's generator does (lodash merge)", () => {
+    const devWorkspace = buildDevWorkspace({
+      devfile: {
+        schemaVersion: '2.2.2',
+        metadata: { name: 'm', attributes: { nested: { a: 'metadata', c: { deep: 'm' } }, list: [{ x: 1 }], only: 'meta' } },
+        attributes: { nested: { a: 'top', b: 'top', c: { keep: 't' } }, list: [{ y: 2 }, 'second'], top: 1 },
+      },
+      devfileText: '',
+      devfileUrl: 'https://x.test/d.yaml',
+      namespace: 'ns',
+      name: 'ws',
+      owner: 'user:default/alice',
+      editor: { id: 'e/e/e', devfile: parseDevfile(defaultEditorTemplate) },
+      now,
+    });
+    expect(devWorkspace.spec.template!.attributes).toEqual({
+      nested: { a: 'metadata', b: 'top', c: { keep: 't', deep: 'm' } },
+      list: [{ y: 2, x: 1 }, 'second'],
+      top: 1,
+      only: 'meta',
+    });
+  });
+
+  it("sets Che's pvcStrategy as the storage type only when the devfile names none", () => {
+    const withStorage = (attributes: object | undefined) =>
+      buildDevWorkspace({
+        devfile: { schemaVersion: '2.2.2', metadata: { name: 'm' }, ...(attributes ? { attributes } : {}) },
+        devfileText: '',
+        devfileUrl: 'https://x.test/d.yaml',
+        namespace: 'ns',
+        name: 'ws',
+        owner: 'user:default/alice',
+        editor: { id: 'e/e/e', devfile: parseDevfile(defaultEditorTemplate) },
+        now,
+        storageType: 'per-workspace',
+      }).spec.template!.attributes;
+    expect(withStorage(undefined)).toEqual({ 'controller.devfile.io/storage-type': 'per-workspace' });
+    expect(withStorage({ 'controller.devfile.io/storage-type': 'ephemeral' })).toEqual({
+      'controller.devfile.io/storage-type': 'ephemeral',
     });
   });
 
@@ -112,6 +157,35 @@ describe('buildEditorTemplate', () => {
     expect(template.spec).not.toHaveProperty('schemaVersion');
     expect((template.spec.components as any[]).some(c => c.name === 'che-code-runtime-description')).toBe(true);
   });
+
+  it('is managed by Che and carries the Che URLs in every container', () => {
+    const template = buildEditorTemplate(
+      { metadata: { name: 'ws', namespace: 'alice-workspaces', uid: 'uid-1' } },
+      parseDevfile(defaultEditorTemplate),
+      { editorId: 'che-incubator/che-code/latest', urls: { dashboardUrl: 'https://che.example.com', openVSXUrl: 'https://open-vsx.org' } },
+    );
+    expect((template.metadata as any).annotations).toEqual({
+      'che.eclipse.org/components-update-policy': 'managed',
+      'che.eclipse.org/plugin-registry-url': 'che-incubator/che-code/latest',
+    });
+    const containers = (template.spec.components as any[]).filter(c => c.container);
+    expect(containers.map(c => c.container.env)).toEqual([
+      [
+        { name: 'CHE_DASHBOARD_URL', value: 'https://che.example.com' },
+        { name: 'OPENVSX_REGISTRY_URL', value: 'https://open-vsx.org' },
+      ],
+      [
+        { name: 'CHE_DASHBOARD_URL', value: 'https://che.example.com' },
+        { name: 'OPENVSX_REGISTRY_URL', value: 'https://open-vsx.org' },
+      ],
+    ]);
+  });
+
+  it('has no floating image tag in the built-in editor', () => {
+    const images = (parseDevfile(defaultEditorTemplate).components as any[]).flatMap(c => (c.container ? [c.container.image] : []));
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
 });
 
 describe('patches', () => {
@@ -134,6 +208,22 @@ describe('patches', () => {
         value: '2026-11-27T12:00:00.000Z',
       },
     ]);
+  });
+
+  it("adds Che's config and pvcStrategy at start when the workspace lacks them, as managePvcStrategy does", () => {
+    const bare = build();
+    bare.spec.template = {};
+    expect(startPatch(bare, now, 'eclipse-che', 'per-user').slice(1, -1)).toEqual([
+      { op: 'add', path: '/spec/template/attributes', value: {} },
+      {
+        op: 'add',
+        path: '/spec/template/attributes/controller.devfile.io~1devworkspace-config',
+        value: { name: 'devworkspace-config', namespace: 'eclipse-che' },
+      },
+      { op: 'add', path: '/spec/template/attributes/controller.devfile.io~1storage-type', value: 'per-user' },
+    ]);
+    // The golden path devfile names its storage type: kept.
+    expect(JSON.stringify(startPatch(build(), now, undefined, 'per-workspace'))).not.toContain('storage-type');
   });
 
   it('stops with spec.started only', () => {

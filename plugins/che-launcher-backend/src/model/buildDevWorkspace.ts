@@ -16,6 +16,7 @@ import {
   LABEL_OWNER,
   MANAGED_BY,
 } from './constants';
+import { EditorUrls, editorTemplateAnnotations, editorTemplateSpec } from './editorTemplate';
 import { ownerLabelValue } from './names';
 import { DevWorkspace, DevWorkspaceTemplate } from './types';
 
@@ -56,6 +57,39 @@ export interface DevWorkspaceInput {
   now: Date;
   /** Che's namespace: the workspace uses the operator config Che keeps there. */
   cheNamespace?: string;
+  /** Che's `pvcStrategy`: the storage type of a devfile that names none. */
+  storageType?: string;
+}
+
+/** DWO's storage type attribute (Che's `pvcStrategy`). */
+export const STORAGE_TYPE_ATTRIBUTE = 'controller.devfile.io/storage-type';
+/** The DevWorkspace's display name in the Che dashboard (Che ≥ 7.116 sets it to the name). */
+export const LABEL_DISPLAY_NAME = 'kubernetes.io/metadata.name';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** lodash `merge`, as the generator uses it: objects and arrays merged deeply, `source` wins. */
+function mergeDeep(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    const current = merged[key];
+    if (isPlainObject(value)) {
+      merged[key] = mergeDeep(isPlainObject(current) ? current : {}, value);
+    } else if (Array.isArray(value)) {
+      const base = Array.isArray(current) ? [...current] : [];
+      value.forEach((item, i) => {
+        if (item === undefined) return;
+        base[i] = isPlainObject(item) ? mergeDeep(isPlainObject(base[i]) ? (base[i] as Record<string, unknown>) : {}, item) : item;
+      });
+      merged[key] = base;
+    } else {
+      merged[key] = value;
+    }
+  }
+  return merged;
 }
 
 /** The template attribute that points DWO at Che's operator config. */
@@ -98,9 +132,9 @@ export function editorTemplateName(editorDevfile: Record<string, unknown>, works
  * @public
  */
 export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
-  const { schemaVersion: _schemaVersion, metadata, ...template } = input.devfile;
-  const metadataAttributes = asRecord(asRecord(metadata).attributes);
-  const attributes: Record<string, unknown> = { ...metadataAttributes, ...asRecord(template.attributes) };
+  const { schemaVersion: _schemaVersion, metadata, ...template } = structuredClone(input.devfile);
+  // The generator: `metadata.attributes` merged deeply over the top-level `attributes`.
+  const attributes = mergeDeep(asRecord(template.attributes), asRecord(asRecord(metadata).attributes));
 
   const extraAnnotations: Record<string, string> = {};
   for (const [key, value] of Object.entries(asRecord(attributes[DW_METADATA_ANNOTATIONS]))) {
@@ -108,14 +142,16 @@ export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
   }
   delete attributes[DW_METADATA_ANNOTATIONS];
 
+  // The generator names the first starter project whenever there is one.
   const starterProjects = Array.isArray(template.starterProjects) ? template.starterProjects : [];
-  const projects = Array.isArray(template.projects) ? template.projects : [];
-  if (starterProjects.length > 0 && projects.length === 0 && !(USE_STARTER_PROJECT in attributes)) {
-    const first = asRecord(starterProjects[0]);
-    if (typeof first.name === 'string') attributes[USE_STARTER_PROJECT] = first.name;
-  }
+  const firstStarter = asRecord(starterProjects[0]).name;
+  if (typeof firstStarter === 'string') attributes[USE_STARTER_PROJECT] = firstStarter;
   if (input.cheNamespace) {
     attributes[DEVWORKSPACE_CONFIG_ATTRIBUTE] = devWorkspaceConfigRef(input.cheNamespace);
+  }
+  // The dashboard's managePvcStrategy: Che's pvcStrategy unless the devfile names a storage type.
+  if (input.storageType && !attributes[STORAGE_TYPE_ATTRIBUTE]) {
+    attributes[STORAGE_TYPE_ATTRIBUTE] = input.storageType;
   }
   if (Object.keys(attributes).length > 0) {
     template.attributes = attributes;
@@ -147,6 +183,7 @@ export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
         [LABEL_DEVWORKSPACE_SOURCE]: DEVWORKSPACE_SOURCE,
         [LABEL_OWNER]: ownerLabelValue(input.owner),
         [LABEL_CREATING]: 'true',
+        [LABEL_DISPLAY_NAME]: input.name,
       },
       annotations,
     },
@@ -157,22 +194,25 @@ export function buildDevWorkspace(input: DevWorkspaceInput): DevWorkspace {
       contributions: [
         {
           name: 'editor',
-          kubernetes: {
-            name: editorTemplateName(input.editor.devfile, input.name),
-            namespace: input.namespace,
-          },
+          // No namespace, as the generator writes it: DWO looks in the workspace's own.
+          kubernetes: { name: editorTemplateName(input.editor.devfile, input.name) },
         },
       ],
     },
   };
 }
 
-/** The editor's DevWorkspaceTemplate, owned by the DevWorkspace so deleting it collects this. */
+/**
+ * The editor's DevWorkspaceTemplate, owned by the DevWorkspace so deleting it collects this; as
+ * the dashboard makes it: managed by Che (`editorId` for its update check) and the Che URLs in
+ * every container.
+ */
 export function buildEditorTemplate(
   devWorkspace: { metadata: { name: string; namespace: string; uid: string } },
   editorDevfile: Record<string, unknown>,
+  options: { editorId?: string; urls?: EditorUrls } = {},
 ): DevWorkspaceTemplate {
-  const { schemaVersion: _schemaVersion, metadata: _metadata, ...spec } = editorDevfile;
+  const spec = editorTemplateSpec(editorDevfile, options.urls ?? {});
   return {
     apiVersion: DEVWORKSPACE_API_VERSION,
     kind: 'DevWorkspaceTemplate',
@@ -180,6 +220,7 @@ export function buildEditorTemplate(
       name: editorTemplateName(editorDevfile, devWorkspace.metadata.name),
       namespace: devWorkspace.metadata.namespace,
       labels: { [LABEL_MANAGED_BY]: MANAGED_BY },
+      ...(options.editorId ? { annotations: editorTemplateAnnotations(options.editorId) } : {}),
       ownerReferences: [
         {
           apiVersion: DEVWORKSPACE_API_VERSION,
@@ -202,7 +243,7 @@ function pointer(segment: string): string {
  * The dashboard's start patch: `spec.started = true` plus a fresh last-updated timestamp
  * (adding the annotations map first if it is missing).
  */
-export function startPatch(devWorkspace: DevWorkspace, now: Date, cheNamespace?: string): object[] {
+export function startPatch(devWorkspace: DevWorkspace, now: Date, cheNamespace?: string, storageType?: string): object[] {
   const patch: object[] = [];
   const annotations = devWorkspace.metadata.annotations;
   if (!annotations) {
@@ -213,20 +254,18 @@ export function startPatch(devWorkspace: DevWorkspace, now: Date, cheNamespace?:
     path: `/metadata/annotations/${pointer(ANNOTATION_LAST_UPDATED)}`,
     value: now.toISOString(),
   });
-  if (cheNamespace) {
-    // The dashboard sets Che's operator config at every start, so older workspaces get it too.
-    const template = (devWorkspace.spec as { template?: { attributes?: unknown } }).template;
-    if (!template) {
-      patch.push({ op: 'add', path: '/spec/template', value: {} });
+  // The dashboard's managePvcStrategy at every start, so older workspaces get them too: Che's
+  // operator config, and Che's pvcStrategy when the workspace names no storage type.
+  const template = (devWorkspace.spec as { template?: { attributes?: Record<string, unknown> } }).template;
+  const attributes: Record<string, unknown> = {};
+  if (cheNamespace) attributes[DEVWORKSPACE_CONFIG_ATTRIBUTE] = devWorkspaceConfigRef(cheNamespace);
+  if (storageType && !template?.attributes?.[STORAGE_TYPE_ATTRIBUTE]) attributes[STORAGE_TYPE_ATTRIBUTE] = storageType;
+  if (Object.keys(attributes).length > 0) {
+    if (!template) patch.push({ op: 'add', path: '/spec/template', value: {} });
+    if (!template?.attributes) patch.push({ op: 'add', path: '/spec/template/attributes', value: {} });
+    for (const [key, value] of Object.entries(attributes)) {
+      patch.push({ op: 'add', path: `/spec/template/attributes/${pointer(key)}`, value });
     }
-    if (!template?.attributes) {
-      patch.push({ op: 'add', path: '/spec/template/attributes', value: {} });
-    }
-    patch.push({
-      op: 'add',
-      path: `/spec/template/attributes/${pointer(DEVWORKSPACE_CONFIG_ATTRIBUTE)}`,
-      value: devWorkspaceConfigRef(cheNamespace),
-    });
   }
   patch.push({ op: 'replace', path: '/spec/started', value: true });
   return patch;
