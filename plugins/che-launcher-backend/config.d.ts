@@ -79,9 +79,31 @@ export interface Config {
        * `devworkspace-config` and the editor definitions live). Every workspace gets the template
        * attribute `controller.devfile.io/devworkspace-config: {name: devworkspace-config,
        * namespace: <this>}` at create and at every start, as the dashboard sets it, so it uses
-       * Che's storage, service account, project-clone image and start timeout. Default `eclipse-che`.
+       * Che's storage, service account, project-clone image and start timeout. The editor comes
+       * from the editor definitions che-operator keeps there (ConfigMaps labelled
+       * `app.kubernetes.io/component=editor-definition`, `app.kubernetes.io/part-of=che.eclipse.org`;
+       * needs `list` on configmaps in this namespace). Default `eclipse-che`.
        */
       namespace?: string;
+      /**
+       * Che's `pvcStrategy` (CheCluster `spec.devEnvironments.storage.pvcStrategy`): set as the
+       * workspace's `controller.devfile.io/storage-type` when the devfile names none, at create
+       * and at every start, as the dashboard does. One of `per-user`, `per-workspace`,
+       * `ephemeral`, `common`, `async`. Default `per-user` (Che's default).
+       */
+      pvcStrategy?: string;
+      /**
+       * Che's plugin registry URL (the dashboard's `pluginRegistryURL`), given to editor
+       * containers as `CHE_PLUGIN_REGISTRY_URL`. Unset: the variable is left out.
+       */
+      pluginRegistryUrl?: string;
+      /** Che's in-cluster plugin registry URL, as `CHE_PLUGIN_REGISTRY_INTERNAL_URL`. */
+      pluginRegistryInternalUrl?: string;
+      /**
+       * The Open VSX registry Che's editors install extensions from (CheCluster
+       * `spec.components.pluginRegistry.openVSXURL`), as `OPENVSX_REGISTRY_URL`.
+       */
+      openVSXUrl?: string;
     };
     /** Where a Backstage user's Che username comes from. */
     userName?: {
@@ -97,16 +119,20 @@ export interface Config {
     allowedNamespaces?: string[];
     /**
      * Base URL of Eclipse Che, e.g. https://che.example.com. Until a workspace runs, its ideUrl is
-     * `<cheUrl>/dashboard/#/ide/<namespace>/<name>` (the dashboard's IDE loader).
+     * `<cheUrl>/dashboard/#/ide/<namespace>/<name>` (the dashboard's IDE loader). Its origin is
+     * the editor containers' `CHE_DASHBOARD_URL`, as the dashboard sets it.
      */
     cheUrl?: string;
     /** The editor contributed to every workspace. */
     editor?: {
-      /** Che editor id `publisher/name/version`. Default `che-incubator/che-code/latest`. */
+      /**
+       * Che editor id `publisher/name/version`, looked up among Che's editor definitions (see
+       * `che.namespace`) at every create. Default `che-incubator/che-code/latest`.
+       */
       id?: string;
       /**
-       * The editor devfile (YAML) stored as the DevWorkspaceTemplate; default: a minimal che-code
-       * definition (see README).
+       * The editor devfile (YAML) used only when Che has no definition of `id` (logged); default:
+       * Che 7.89's che-code definition with its images pinned by digest (see README).
        */
       template?: string;
     };
@@ -166,6 +192,15 @@ export interface Config {
        */
       minAge?: HumanDuration | string;
     };
+    /**
+     * Che's `policies.create`. `perclick` (default): every `POST /workspaces` creates a new
+     * workspace. `peruser` (Che's own default): when the user already has a workspace made from
+     * the same devfile URL (given directly, or the URL a `template` or `entityRef` names), that
+     * workspace is answered with 200 as it is, and none is created. Either way a workspace is
+     * named after the devfile's `metadata.name` (sanitized as the Che dashboard does), with a
+     * short suffix only when the name is taken, or `metadata.generateName` plus a suffix.
+     */
+    createPolicy?: 'perclick' | 'peruser';
     /** Access control. */
     access?: {
       /**
