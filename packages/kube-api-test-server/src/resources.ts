@@ -1,4 +1,5 @@
 /** Descriptions of the resource types the server serves (what a CRD would declare). */
+import { applyDevWorkspaceDefaults, applyDevWorkspaceTemplateDefaults } from './crdDefaults';
 
 export interface ResourceDefinition {
   group: string; // '' for the core group
@@ -13,6 +14,8 @@ export interface ResourceDefinition {
   statusSubresource?: boolean;
   /** Names longer than this are rejected (422), e.g. 63 for DevWorkspaces as the DWO enforces. */
   maxNameLength?: number;
+  /** The structural schema's defaults, written into the object on create and update. */
+  applyDefaults?: (obj: KubeObject) => void;
 }
 
 export type KubeObject = {
@@ -92,6 +95,7 @@ export const devWorkspaceResource: ResourceDefinition = {
   shortNames: ['dw'],
   statusSubresource: true,
   maxNameLength: 63,
+  applyDefaults: applyDevWorkspaceDefaults,
 };
 
 export const devWorkspaceTemplateResource: ResourceDefinition = {
@@ -102,6 +106,7 @@ export const devWorkspaceTemplateResource: ResourceDefinition = {
   singular: 'devworkspacetemplate',
   namespaced: true,
   shortNames: ['dwt'],
+  applyDefaults: applyDevWorkspaceTemplateDefaults,
 };
 
 /** DevWorkspace and DevWorkspaceTemplate (`workspace.devfile.io/v1alpha2`, namespaced). */

@@ -187,6 +187,7 @@ export class ObjectStore {
   create(r: ResourceDefinition, namespace: string | undefined, body: unknown): KubeObject {
     if (!isPlainObject(body)) throw badRequest('the request body must be a JSON object');
     const obj = jsonClone(body) as KubeObject;
+    r.applyDefaults?.(obj);
     const expectedApiVersion = apiVersionOf(r);
     if (obj.apiVersion !== undefined && obj.apiVersion !== expectedApiVersion) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expectedApiVersion})`);
@@ -286,6 +287,7 @@ export class ObjectStore {
       else next.status = inc.status;
     } else {
       next = { ...inc, metadata: im };
+      r.applyDefaults?.(next);
       if (r.statusSubresource) {
         if (current.status === undefined) delete next.status;
         else next.status = jsonClone(current.status);
