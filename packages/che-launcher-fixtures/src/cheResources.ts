@@ -1,4 +1,7 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { KubeApiTestServer, ResourceDefinition } from '@fawkes/kube-api-test-server';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Che's CheCluster (`org.eclipse.che/v2`), which the Che operator reads its settings from. */
 export const cheClusterResource: ResourceDefinition = {
@@ -31,10 +34,27 @@ export interface CheNamespaceSettings {
   maxRunningWorkspacesPerUser: number;
 }
 
+/** The labels che-operator puts on the ConfigMap of Che's editor definitions. */
+export const EDITOR_DEFINITION_LABELS = {
+  'app.kubernetes.io/component': 'editor-definition',
+  'app.kubernetes.io/part-of': 'che.eclipse.org',
+};
+
+/** The bundled editor definitions (`editors/<id>.yaml` of this package), by file name. */
+function editorDefinitions(): Record<string, string> {
+  const dir = resolvePackagePath('@fawkes/che-launcher-fixtures', 'editors');
+  const data: Record<string, string> = {};
+  for (const file of readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
+    data[file] = readFileSync(join(dir, file), 'utf8');
+  }
+  return data;
+}
+
 /**
- * Seeds Che's namespace as the Che operator leaves it: the namespace, the CheCluster `eclipse-che`
- * and the `devworkspace-config` DevWorkspaceOperatorConfig that DevWorkspaces name in
- * `controller.devfile.io/devworkspace-config`.
+ * Seeds Che's namespace as the Che operator leaves it: the namespace, the CheCluster `eclipse-che`,
+ * the `devworkspace-config` DevWorkspaceOperatorConfig that DevWorkspaces name in
+ * `controller.devfile.io/devworkspace-config`, and the editor definitions (ConfigMap
+ * `editors-definitions`, che-code latest).
  */
 export function seedCheNamespace(kube: KubeApiTestServer, settings: CheNamespaceSettings): void {
   const { namespace } = settings;
@@ -75,6 +95,15 @@ export function seedCheNamespace(kube: KubeApiTestServer, settings: CheNamespace
           progressTimeout: '300s',
         },
       },
+    },
+  );
+  kube.createObject(
+    { group: '', version: 'v1', plural: 'configmaps', namespace },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'editors-definitions', namespace, labels: EDITOR_DEFINITION_LABELS },
+      data: editorDefinitions(),
     },
   );
 }
