@@ -27,6 +27,12 @@ function devWorkspace(name: string, owner = 'alice', namespace = ns): DevWorkspa
   };
 }
 
+function kubeConfigOf(server: KubeApiTestServer): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions(server.kubeConfig());
+  return kc;
+}
+
 async function eventually<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -54,6 +60,7 @@ describe('InformerDevWorkspaceClient', () => {
       labelSelector: MANAGED_SELECTOR,
       listTimeoutMs: 2000,
       watchTimeoutSeconds: options.watchTimeoutSeconds,
+      indexLabels: [OWNER],
       retryDelayMs: 50,
       maxRetryDelayMs: 200,
     });
@@ -235,6 +242,47 @@ describe('InformerDevWorkspaceClient', () => {
     expect(current).toBeGreaterThan(synced);
     await eventually(() => informer.resourceVersion === current, 2000);
     expect(informer.get(ns, 'unmanaged-2')).toBeUndefined();
+  });
+
+  it('keeps its owner index in step with label changes, deletes and relists', async () => {
+    kube.createObject({ ...DW, namespace: ns }, devWorkspace('a1') as any);
+    kube.createObject({ ...DW, namespace: 'bob-workspaces' }, devWorkspace('b1', 'bob', 'bob-workspaces') as any);
+    await start();
+    const indexed = (owner: string, namespace?: string) =>
+      informer.listByLabel(OWNER, owner, namespace, () => true)!.map(d => `${d.metadata.namespace}/${d.metadata.name}`).sort();
+    const listed = async (owner: string) =>
+      (await client.list(`${MANAGED_SELECTOR},${OWNER}=${owner}`)).map(d => `${d.metadata.namespace}/${d.metadata.name}`).sort();
+    expect(indexed('alice')).toEqual([`${ns}/a1`]);
+    expect(indexed('bob', 'bob-workspaces')).toEqual(['bob-workspaces/b1']);
+    expect(indexed('bob', ns)).toEqual([]);
+    expect(informer.listByLabel('not-indexed', 'x', undefined, () => true)).toBeUndefined();
+
+    // Relabelled (the watch lagging): it leaves one owner's list and joins the other's, in the next read of either.
+    kube.setWatchEventDelay(300);
+    await client.patch(ns, 'a1', [{ op: 'replace', path: `/metadata/labels/${OWNER.replace('/', '~1')}`, value: 'bob' }]);
+    expect(await listed('alice')).toEqual([]);
+    expect(indexed('alice')).toEqual([]);
+    expect(await listed('bob')).toEqual([`${ns}/a1`, 'bob-workspaces/b1']);
+    // Its owner label removed: in no owner's entry, still in the cache.
+    await client.patch(ns, 'a1', [{ op: 'remove', path: `/metadata/labels/${OWNER.replace('/', '~1')}` }]);
+    expect(await listed('bob')).toEqual(['bob-workspaces/b1']);
+    expect((await client.list(MANAGED_SELECTOR)).map(d => d.metadata.name).sort()).toEqual(['a1', 'b1']);
+    expect(await client.delete('bob-workspaces', 'b1')).toBe(true);
+    expect(await listed('bob')).toEqual([]);
+    kube.setWatchEventDelay(0);
+
+    // Changes while the watch is down and the history compacted reach the index through the relist.
+    kube.faults.set({ refuseConnections: true, match: { watch: true } });
+    await eventually(() => !informer.ready);
+    const direct = new KubernetesDevWorkspaceClient(kubeConfigOf(kube), 2000);
+    await direct.delete(ns, 'a1');
+    await direct.create(devWorkspace('a3'));
+    kube.compact();
+    kube.faults.clear();
+    await eventually(() => informer.ready && informer.get(ns, 'a3'));
+    expect(indexed('alice')).toEqual([`${ns}/a3`]);
+    expect(indexed('bob')).toEqual([]);
+    expect(informer.get(ns, 'a1')).toBeUndefined();
   });
 
   it('answers only equality selectors from memory', () => {

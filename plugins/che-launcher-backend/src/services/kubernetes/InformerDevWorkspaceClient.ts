@@ -22,8 +22,12 @@ function matches(terms: Array<[string, string]>, labels: Record<string, string> 
 interface PendingWrite {
   namespace: string;
   name: string;
-  /** undefined: not known (matches every selector). */
-  labels?: Record<string, string>;
+  /**
+   * The object's labels before and after the write: a read selecting either must see it (a
+   * relabelled object leaves one selection and joins another). undefined: not known (matches
+   * every selector).
+   */
+  labels?: Array<Record<string, string> | undefined>;
   /** Seen once the informer has caught up with this resourceVersion. */
   resourceVersion?: bigint;
   /** A delete: seen once the cache no longer has it, or has it marked for deletion. */
@@ -58,7 +62,7 @@ export class InformerDevWorkspaceClient implements DevWorkspaceClient {
   }
 
   async create(devWorkspace: DevWorkspace): Promise<DevWorkspace> {
-    return this.remember(await this.api.create(devWorkspace));
+    return this.remember(await this.api.create(devWorkspace), []);
   }
 
   createTemplate(template: DevWorkspaceTemplate): Promise<void> {
@@ -66,11 +70,12 @@ export class InformerDevWorkspaceClient implements DevWorkspaceClient {
   }
 
   async patch(namespace: string, name: string, jsonPatch: object[]): Promise<DevWorkspace> {
-    return this.remember(await this.api.patch(namespace, name, jsonPatch));
+    const before = this.labelsKnown(namespace, name);
+    return this.remember(await this.api.patch(namespace, name, jsonPatch), before);
   }
 
   async delete(namespace: string, name: string): Promise<boolean> {
-    const labels = this.informer.get(namespace, name)?.metadata.labels;
+    const labels = this.labelsKnown(namespace, name);
     const deleted = await this.api.delete(namespace, name);
     if (deleted) this.addPending({ namespace, name, labels, deleted: true });
     return deleted;
@@ -95,19 +100,45 @@ export class InformerDevWorkspaceClient implements DevWorkspaceClient {
       terms && this.informerTerms.every(([k, v]) => terms.some(([k2, v2]) => k === k2 && v === v2));
     if (!terms || !coversInformer) return this.api.list(labelSelector, namespace);
     const cached = await this.whenConsistent(
-      w => (namespace === undefined || w.namespace === namespace) && (!w.labels || matches(terms, w.labels)),
-      () => this.informer.list(namespace, dw => matches(terms, dw.metadata.labels)),
+      w => (namespace === undefined || w.namespace === namespace) && (!w.labels || w.labels.some(l => matches(terms, l))),
+      () => this.readCache(terms, namespace),
     );
     return cached.served ? cached.value : this.api.list(labelSelector, namespace);
   }
 
-  private remember(written: DevWorkspace): DevWorkspace {
+  /** From a label index when the selector names an indexed label (e.g. a user's own workspaces), else the whole cache. */
+  private readCache(terms: Array<[string, string]>, namespace: string | undefined): DevWorkspace[] {
+    const matching = (dw: DevWorkspace) => matches(terms, dw.metadata.labels);
+    for (const [label, value] of terms) {
+      const indexed = this.informer.listByLabel(label, value, namespace, matching);
+      if (indexed) return indexed;
+    }
+    return this.informer.list(namespace, matching);
+  }
+
+  /**
+   * Every label set the object may have in the cache until this process's writes to it are seen:
+   * the cached one and those of its unseen writes; undefined when not known (not cached).
+   */
+  private labelsKnown(namespace: string, name: string): PendingWrite['labels'] {
+    const cached = this.informer.get(namespace, name);
+    if (!cached) return undefined;
+    const labels: NonNullable<PendingWrite['labels']> = [cached.metadata.labels];
+    for (const write of this.unseen(w => w.namespace === namespace && w.name === name)) {
+      if (!write.labels) return undefined;
+      labels.push(...write.labels);
+    }
+    return labels;
+  }
+
+  /** `labelsBefore`: the labels the object had as far as this process knows (undefined: not known). */
+  private remember(written: DevWorkspace, labelsBefore: Array<Record<string, string> | undefined> | undefined): DevWorkspace {
     const resourceVersion = parseResourceVersion(written.metadata.resourceVersion);
     if (resourceVersion !== undefined) {
       this.addPending({
         namespace: written.metadata.namespace,
         name: written.metadata.name,
-        labels: written.metadata.labels,
+        labels: labelsBefore && [...labelsBefore, written.metadata.labels],
         resourceVersion,
       });
     }

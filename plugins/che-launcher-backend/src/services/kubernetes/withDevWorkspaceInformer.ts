@@ -1,6 +1,6 @@
 import { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import { CheLauncherConfig } from '../../config';
-import { MANAGED_SELECTOR } from '../../model/constants';
+import { LABEL_OWNER, MANAGED_SELECTOR } from '../../model/constants';
 import { createKubeConfig } from './createKubeConfig';
 import { DevWorkspaceClient, KubernetesDevWorkspaceClient } from './DevWorkspaceClient';
 import { DevWorkspaceInformer } from './DevWorkspaceInformer';
@@ -27,6 +27,8 @@ export function withDevWorkspaceInformer(
   // The same connection the client was made from (it loaded fine just now).
   const informer = new DevWorkspaceInformer(createKubeConfig(config.kubernetes), logger, {
     labelSelector: MANAGED_SELECTOR,
+    // A user's list selects on the owner hash: read only their objects, however many the cluster has.
+    indexLabels: [LABEL_OWNER],
     listTimeoutMs: config.requestTimeoutMs,
   });
   // Not awaited: until it has synced, reads go to the API server.
