@@ -23,6 +23,8 @@ export interface CheLauncherConfig {
   maxDevfileSize: number;
   devfileReadTimeoutMs: number;
   ownerOnly: boolean;
+  /** Che's `policies.create`: a new workspace per request, or the user's existing one per devfile URL. */
+  createPolicy: CreatePolicy;
   /** Che's own namespace (CheCluster, operator config, editor definitions). */
   cheNamespace: string;
   /** Create the user's namespace from the template when Che has not made it yet. */
@@ -71,6 +73,16 @@ function readLimit(config: Config, key: string, fallback: number): number {
   return value;
 }
 
+export type CreatePolicy = 'perclick' | 'peruser';
+
+function readCreatePolicy(config: Config): CreatePolicy {
+  const policy = config.getOptionalString('createPolicy') ?? 'perclick';
+  if (policy !== 'perclick' && policy !== 'peruser') {
+    throw new Error(`cheLauncher.createPolicy must be one of perclick, peruser; got '${policy}'`);
+  }
+  return policy;
+}
+
 function readUserName(config: Config): CheUserNameSource {
   const from = config.getOptionalString('userName.from') ?? 'entityName';
   if (from === 'entityName') return { from };
@@ -114,6 +126,7 @@ function readFrom(config: Config): CheLauncherConfig {
     maxDevfileSize,
     devfileReadTimeoutMs: readDurationMs(config, 'devfileReadTimeout', { default: { seconds: 10 } }),
     ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
+    createPolicy: readCreatePolicy(config),
     cheNamespace: config.getOptionalString('che.namespace') ?? 'eclipse-che',
     autoProvisionNamespace: config.getOptionalBoolean('autoProvisionNamespace') ?? false,
     userName: readUserName(config),

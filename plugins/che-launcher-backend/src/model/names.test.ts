@@ -1,4 +1,6 @@
 import {
+  cheWorkspaceName,
+  devfileWorkspaceNames,
   generateWorkspaceName,
   isSystemNamespace,
   ownerLabelValue,
@@ -36,11 +38,34 @@ describe('workspace names', () => {
     for (const base of ['goldenpath-python', 'X'.repeat(200), '', undefined, '!!!']) {
       const name = generateWorkspaceName(base);
       expect(workspaceNameProblem(name)).toBeUndefined();
-      expect(name).toMatch(/-[a-z0-9]{5}$/);
+      expect(name).toMatch(/-[a-z0-9]{4}$/);
     }
-    expect(generateWorkspaceName('goldenpath-python')).toMatch(/^goldenpath-python-[a-z0-9]{5}$/);
-    expect(generateWorkspaceName(undefined)).toMatch(/^workspace-[a-z0-9]{5}$/);
+    expect(generateWorkspaceName('goldenpath-python')).toMatch(/^goldenpath-python-[a-z0-9]{4}$/);
+    expect(generateWorkspaceName(undefined)).toMatch(/^workspace-[a-z0-9]{4}$/);
     expect(generateWorkspaceName('a')).not.toBe(generateWorkspaceName('a'));
+  });
+
+  it.each([
+    ['goldenpath-python', 'goldenpath-python'],
+    ['team.python', 'team.python'],
+    ['GoldenPath_Python', 'goldenpath-python'],
+    ['--My App!', 'my-app'],
+    ['a..b', 'a-b'],
+    ['x'.repeat(70), 'x'.repeat(63)],
+    ['***', 'workspace'],
+    ['', 'workspace'],
+  ])("names %j's workspace %j as the Che dashboard's sanitizeName does", (raw, name) => {
+    expect(cheWorkspaceName(raw)).toBe(name);
+    expect(workspaceNameProblem(cheWorkspaceName(raw))).toBeUndefined();
+  });
+
+  it("tries the devfile's name first, then suffixed names; generateName always gets a suffix", () => {
+    const plain = devfileWorkspaceNames({ name: 'goldenpath-python' });
+    expect(plain(1)).toBe('goldenpath-python');
+    expect(plain(2)).toMatch(/^goldenpath-python-[a-z0-9]{4}$/);
+    const generated = devfileWorkspaceNames({ name: 'ignored', generateName: 'py-' });
+    expect(generated(1)).toMatch(/^py-[a-z0-9]{4}$/);
+    expect(devfileWorkspaceNames({})(1)).toBe('workspace');
   });
 });
 

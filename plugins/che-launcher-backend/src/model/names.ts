@@ -6,8 +6,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The name pattern the Che dashboard accepts for a DevWorkspace. */
 const DEVWORKSPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const MAX_NAME_LENGTH = 63;
-const SUFFIX_LENGTH = 5;
+/** Che's `generateSuffix`: `-` and 4 random characters. */
+const SUFFIX_LENGTH = 4;
 const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const FALLBACK_NAME = 'workspace';
 
 /** Why a requested workspace name is not a valid DevWorkspace name, or undefined when it is. */
 export function workspaceNameProblem(name: string): string | undefined {
@@ -24,8 +26,8 @@ export function isDnsLabel(value: string): boolean {
 }
 
 /**
- * Makes any text a DNS label the way the Che dashboard does: lowercase, invalid characters
- * replaced by '-', leading and trailing non-alphanumerics stripped.
+ * Makes any text a DNS label: lowercase, invalid characters replaced by '-', runs of '-'
+ * collapsed, leading and trailing non-alphanumerics stripped.
  */
 export function sanitizeName(raw: string): string {
   return raw
@@ -39,15 +41,49 @@ function trimToLength(value: string, length: number): string {
   return value.slice(0, length).replace(/[^a-z0-9]+$/, '');
 }
 
-/** `<base>-<5 random [a-z0-9]>`, the base cut so the whole stays within 63 characters. */
+/**
+ * A devfile's name made a DevWorkspace name as the Che dashboard's `sanitizeName` does: a valid
+ * name stays as it is; otherwise lowercased, leading and trailing non-alphanumerics stripped and
+ * every character other than `a-z0-9-.` made `-`. Beyond the dashboard, cut to 63 characters and
+ * (when dots still make it invalid, e.g. `a..b`) reduced to a DNS label, so Kubernetes accepts it.
+ */
+export function cheWorkspaceName(raw: string): string {
+  let name = raw;
+  if (!DEVWORKSPACE_NAME.test(name)) {
+    name = name
+      .toLowerCase()
+      .replace(/^[^a-z0-9]+/, '')
+      .replace(/[^a-z0-9]+$/, '')
+      .replace(/[^-.a-z0-9]/g, '-');
+  }
+  name = trimToLength(name, MAX_NAME_LENGTH);
+  if (workspaceNameProblem(name) !== undefined) name = trimToLength(sanitizeName(name), MAX_NAME_LENGTH);
+  return name || FALLBACK_NAME;
+}
+
+/** `<base>-<4 random [a-z0-9]>` (Che's `generateWorkspaceName`), the base cut to stay within 63. */
 export function generateWorkspaceName(base: string | undefined): string {
-  const cleanBase =
-    trimToLength(sanitizeName(base ?? ''), MAX_NAME_LENGTH - SUFFIX_LENGTH - 1) || 'workspace';
+  const cleanBase = trimToLength(cheWorkspaceName(base ?? ''), MAX_NAME_LENGTH - SUFFIX_LENGTH - 1) || FALLBACK_NAME;
   let suffix = '';
   for (let i = 0; i < SUFFIX_LENGTH; i++) {
     suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
   }
   return `${cleanBase}-${suffix}`;
+}
+
+/**
+ * The names to try, in order, for a workspace made from a devfile: its `metadata.name` as it is
+ * (sanitized), then with a short suffix when that name is taken; with `metadata.generateName`,
+ * always that prefix plus a suffix (as Kubernetes' and Che's generateName do).
+ */
+export function devfileWorkspaceNames(metadata: { name?: unknown; generateName?: unknown }): (attempt: number) => string {
+  if (typeof metadata.generateName === 'string' && metadata.generateName.trim() !== '') {
+    const prefix = metadata.generateName;
+    return () => generateWorkspaceName(prefix);
+  }
+  const base = typeof metadata.name === 'string' ? metadata.name : '';
+  const plain = cheWorkspaceName(base);
+  return attempt => (attempt === 1 ? plain : generateWorkspaceName(base));
 }
 
 function shortHash(value: string, length: number): string {

@@ -129,8 +129,8 @@ export async function createRouter(options: {
 
   validated.post('/workspaces', async (req, res) => {
     const { namespace, name, ...body } = parseCreateBody(req.body);
-    const created = await workspaces.create(getCaller(req), { source: devfileSourceOf(body), namespace, name });
-    res.status(201).json(created);
+    const { created, workspace } = await workspaces.create(getCaller(req), { source: devfileSourceOf(body), namespace, name });
+    res.status(created ? 201 : 200).json(workspace);
   });
 
   validated.get('/devfiles', async (_req, res) => {

@@ -2,7 +2,8 @@ import { NotFoundError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Caller } from '@fawkes/plugin-api-guard-node';
 import { cheLauncherWorkspaceReadPermission } from '@fawkes/plugin-che-launcher-common';
-import { parseWorkspaceId, toWorkspaceId } from '../../model/names';
+import { LABEL_OWNER, MANAGED_SELECTOR } from '../../model/constants';
+import { normalizeEntityRef, ownerLabelValue, parseWorkspaceId, toWorkspaceId } from '../../model/names';
 import { ownerOf } from '../../model/toWorkspace';
 import { DevWorkspace } from '../../model/types';
 import { isBeingCreated, isGoneForCallers, isManaged } from '../../model/workspaceMarks';
@@ -33,6 +34,12 @@ export class OwnedWorkspaces {
 
   async list(selector: string): Promise<DevWorkspace[]> {
     return this.filter(await this.deps.client.list(selector));
+  }
+
+  /** One user's own workspaces (by the owner label, then the owner annotation itself). */
+  async ofOwner(owner: string): Promise<DevWorkspace[]> {
+    const items = await this.list(`${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`);
+    return items.filter(item => normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner));
   }
 
   /** Resolves a workspace id the caller may act on, or throws 404/403. */

@@ -2,17 +2,18 @@ import { ConflictError } from '@backstage/errors';
 import { CreateWorkspaceResponse } from '@fawkes/plugin-che-launcher-common';
 import { CheLauncherConfig } from '../../config';
 import { assertAnnotationsFit } from '../../model/annotationLimit';
-import { buildDevWorkspace, buildEditorTemplate, devfileIdentity, startPatch } from '../../model/buildDevWorkspace';
+import { buildDevWorkspace, buildEditorTemplate, startPatch } from '../../model/buildDevWorkspace';
 import { LABEL_CREATING } from '../../model/constants';
-import { generateWorkspaceName } from '../../model/names';
-import { toWorkspace } from '../../model/toWorkspace';
+import { toCreateResponse } from '../../model/createResponse';
+import { devfileWorkspaceNames } from '../../model/names';
 import { DevWorkspace } from '../../model/types';
 import { LoadedDevfile } from '../devfile/DevfileLoader';
 import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
 import { isAlreadyExists, kubernetesAnswered } from '../kubernetes/errors';
 import { OrphanCleaner } from './OrphanCleaner';
 
-const GENERATED_NAME_ATTEMPTS = 3;
+/** The devfile's own name, then up to three suffixed ones when it is taken. */
+const GENERATED_NAME_ATTEMPTS = 4;
 
 export interface CreateInNamespace {
   owner: string;
@@ -20,7 +21,7 @@ export interface CreateInNamespace {
   devfileUrl: string;
   /** The catalog entity the devfile came from. */
   entityRef?: string;
-  /** The caller's name; otherwise one is generated from the devfile's. */
+  /** The caller's name; otherwise the devfile's (see devfileWorkspaceNames). */
   name?: string;
   devfile: LoadedDevfile;
 }
@@ -52,10 +53,11 @@ export class WorkspaceCreator {
   private async createDevWorkspace(input: CreateInNamespace): Promise<DevWorkspace> {
     const { client, config } = this.deps;
     const { owner, namespace, devfile } = input;
-    const baseName = devfileIdentity(devfile.document).name ?? undefined;
+    const metadata = (devfile.document.metadata ?? {}) as { name?: unknown; generateName?: unknown };
+    const devfileName = devfileWorkspaceNames(metadata);
     const now = new Date();
     for (let attempt = 1; ; attempt++) {
-      const name = input.name ?? generateWorkspaceName(baseName);
+      const name = input.name ?? devfileName(attempt);
       const devWorkspace = buildDevWorkspace({
         devfile: devfile.document,
         devfileText: devfile.text,
@@ -96,14 +98,7 @@ export class WorkspaceCreator {
       ...startPatch(created, new Date()),
       { op: 'remove', path: `/metadata/labels/${LABEL_CREATING.replace(/\//g, '~1')}` },
     ]);
-    const workspace = toWorkspace(started, config.cheUrl);
-    return {
-      workspaceId: workspace.workspaceId,
-      name: workspace.name,
-      status: workspace.status,
-      ideUrl: workspace.ideUrl,
-      devfile: workspace.devfile,
-    };
+    return toCreateResponse(started, config.cheUrl);
   }
 
   private async nameTaken(namespace: string, name: string): Promise<Error> {

@@ -1,8 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import { CheLauncherConfig } from '../../config';
-import { LABEL_OWNER, MANAGED_SELECTOR } from '../../model/constants';
-import { normalizeEntityRef, ownerLabelValue } from '../../model/names';
-import { isActive, ownerOf } from '../../model/toWorkspace';
+import { isActive } from '../../model/toWorkspace';
 import { DevWorkspace } from '../../model/types';
 import { isBeingCreated } from '../../model/workspaceMarks';
 import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
@@ -51,9 +49,7 @@ export class WorkspaceLimits {
    */
   private async counted(owner: string, ownNamespace: string | undefined): Promise<DevWorkspace[]> {
     const [marked, inNamespace] = await Promise.all([
-      this.deps.owned
-        .list(`${MANAGED_SELECTOR},${LABEL_OWNER}=${ownerLabelValue(owner)}`)
-        .then(items => items.filter(item => normalizeEntityRef(ownerOf(item)!) === normalizeEntityRef(owner))),
+      this.deps.owned.ofOwner(owner),
       ownNamespace ? this.deps.client.list('', ownNamespace) : Promise.resolve([]),
     ]);
     const byUid = new Map<string, DevWorkspace>();

@@ -13,6 +13,8 @@ import {
 } from '@fawkes/plugin-che-launcher-common';
 import { CheLauncherConfig } from '../../config';
 import { startPatch, stopPatch } from '../../model/buildDevWorkspace';
+import { toCreateResponse } from '../../model/createResponse';
+import { devfileUrlOf } from '../../model/devfileSource';
 import { LABEL_OWNER, MANAGED_SELECTOR } from '../../model/constants';
 import { assertRequestedNames, normalizeEntityRef, ownerLabelValue, parseOwnerRef } from '../../model/names';
 import { isActive, ownerOf, toWorkspace } from '../../model/toWorkspace';
@@ -37,6 +39,12 @@ export interface CreateWorkspaceRequest {
   source: DevfileSource;
   namespace?: string;
   name?: string;
+}
+
+/** What a create answered: a new workspace (201), or with `createPolicy: peruser` the caller's existing one (200). */
+export interface CreateWorkspaceResult {
+  created: boolean;
+  workspace: CreateWorkspaceResponse;
 }
 
 /** Creates, lists, starts, stops and deletes the DevWorkspaces behind the API. */
@@ -70,7 +78,7 @@ export class WorkspaceService {
     this.createNamespaces = new CreateNamespacePolicy(namespaces);
   }
 
-  async create(caller: Caller, request: CreateWorkspaceRequest): Promise<CreateWorkspaceResponse> {
+  async create(caller: Caller, request: CreateWorkspaceRequest): Promise<CreateWorkspaceResult> {
     const source = await this.deps.devfileSources.resolve(request.source, caller.credentials);
     const devfileUrl = checkDevfileUrl(source.devfileUrl);
     assertRequestedNames(request);
@@ -79,12 +87,16 @@ export class WorkspaceService {
     }
     await this.deps.access.assertAllowed(cheLauncherWorkspaceCreatePermission, caller.credentials);
     const namespace = await this.createNamespaces.namespaceFor(caller.id, request.namespace);
+    const existing = await this.existingFor(caller, devfileUrl, request);
+    if (existing) return existing;
     // The download and checks run outside the per-user lock: one slow devfile host must not
     // hold up the same user's other creates. The lock covers the limit check and cluster steps.
     const devfile = await this.devfiles.load(devfileUrl);
     return this.ownerLock.run(normalizeEntityRef(caller.id), async () => {
+      const existingNow = await this.existingFor(caller, devfileUrl, request);
+      if (existingNow) return existingNow;
       await this.limits.assertCanCreate(caller.id, namespace);
-      return this.creator.create({
+      const workspace = await this.creator.create({
         owner: caller.id,
         namespace,
         devfileUrl,
@@ -92,7 +104,33 @@ export class WorkspaceService {
         name: request.name,
         devfile,
       });
+      return { created: true, workspace };
     });
+  }
+
+  /**
+   * `createPolicy: peruser`: the caller's newest workspace made from `devfileUrl` (in the
+   * requested namespace, when one is named). A request that names the workspace always creates.
+   */
+  private async existingFor(
+    caller: Caller,
+    devfileUrl: string,
+    request: CreateWorkspaceRequest,
+  ): Promise<CreateWorkspaceResult | undefined> {
+    if (this.deps.config.createPolicy !== 'peruser' || request.name !== undefined) return undefined;
+    const canRead = await this.deps.access
+      .filterFor(caller, cheLauncherWorkspaceReadPermission)
+      .catch(error => {
+        // Not allowed to read workspaces: none to return, so a new one is created.
+        if (error instanceof NotAllowedError) return () => false;
+        throw error;
+      });
+    const [newest] = (await this.owned.ofOwner(caller.id))
+      .filter(item => devfileUrlOf(item) === devfileUrl)
+      .filter(item => request.namespace === undefined || item.metadata.namespace === request.namespace)
+      .filter(item => canRead(toResource(item)))
+      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+    return newest ? { created: false, workspace: toCreateResponse(newest, this.deps.config.cheUrl) } : undefined;
   }
 
   async list(
