@@ -4,7 +4,10 @@
  */
 function rankedAscending<V extends number | null>(values: V[]): Array<{ value: V; rank: number }> {
   // NULLs sort first in ascending order, on MySQL/MariaDB and SQLite alike, and are peers.
-  const sorted = [...values].sort((a, b) => (a === null ? (b === null ? 0 : -1) : b === null ? 1 : a - b));
+  const sorted = [...values].sort((a, b) => {
+    if (a === null || b === null) return Number(b === null) - Number(a === null);
+    return a - b;
+  });
   const n = sorted.length;
   let firstIndex = 0;
   return sorted.map((value, i) => {
