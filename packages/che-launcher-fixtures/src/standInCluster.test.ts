@@ -19,8 +19,8 @@ describe('startStandInCluster', () => {
       });
       expect(editors.items.map(c => c.metadata?.name)).toEqual(['editors-definitions']);
       const definition = editors.items[0].data!['che-code-latest.yaml'];
-      expect(definition).toMatch(/^metadata:\n  name: che-code\n/m);
-      expect(definition).toMatch(/^    publisher: che-incubator\n    version: latest$/m);
+      expect(definition).toMatch(/^metadata:\n {2}name: che-code\n/m);
+      expect(definition).toMatch(/^ {4}publisher: che-incubator\n {4}version: latest$/m);
 
       const custom = standIn.kubeConfig.makeApiClient(CustomObjectsApi);
       const cheCluster = await custom.getNamespacedCustomObject({

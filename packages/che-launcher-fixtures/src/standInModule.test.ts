@@ -1,5 +1,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { KubeApiTestServer, devWorkspaceResources } from '@fawkes/kube-api-test-server';
+// The module is tested with the plugin it serves, over HTTP.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import cheLauncherPlugin from '@fawkes/plugin-che-launcher-backend';
 import { createServer } from 'node:net';
 import request from 'supertest';
