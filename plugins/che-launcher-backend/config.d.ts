@@ -201,6 +201,28 @@ export interface Config {
      * short suffix only when the name is taken, or `metadata.generateName` plus a suffix.
      */
     createPolicy?: 'perclick' | 'peruser';
+    /**
+     * Devfile content the devworkspace-operator would fetch or apply inside the cluster, where
+     * `backend.reading.allow` and the plugin's checks do not reach. A refused item answers 400
+     * naming its path (e.g. `components[2].kubernetes.uri`).
+     */
+    devfilePolicy?: {
+      /**
+       * `resolve` (default): `parent.uri` (absolute, or relative to the devfile) is read through
+       * the UrlReader with the devfile's rules (https, `backend.reading.allow`, `maxDevfileSize`,
+       * `devfileReadTimeout`) and the parent held to this policy too (at most 3 levels);
+       * `refuse`: any `parent.uri` is a 400.
+       */
+      parentUri?: 'resolve' | 'refuse';
+      /** Allow `kubernetes.uri` / `openshift.uri` components (manifests the operator downloads). Default false. */
+      allowComponentUris?: boolean;
+      /**
+       * Allow `pod-overrides` / `container-overrides` attributes that ask for `privileged`,
+       * `hostNetwork`, `hostPID`, `hostIPC`, `hostPath` volumes or running as root (`runAsUser: 0`,
+       * `runAsNonRoot: false`). Default false.
+       */
+      allowPrivilegedOverrides?: boolean;
+    };
     /** Access control. */
     access?: {
       /**

@@ -25,6 +25,8 @@ export interface CheLauncherConfig {
   ownerOnly: boolean;
   /** Che's `policies.create`: a new workspace per request, or the user's existing one per devfile URL. */
   createPolicy: CreatePolicy;
+  /** What a devfile may ask the operator to fetch or apply inside the cluster. */
+  devfilePolicy: DevfilePolicyConfig;
   /** Che's own namespace (CheCluster, operator config, editor definitions). */
   cheNamespace: string;
   /** Create the user's namespace from the template when Che has not made it yet. */
@@ -83,6 +85,28 @@ function readCreatePolicy(config: Config): CreatePolicy {
   return policy;
 }
 
+/** `cheLauncher.devfilePolicy`; everything the operator would fetch or apply unchecked is refused by default. */
+export interface DevfilePolicyConfig {
+  /** `resolve`: read `parent.uri` through the UrlReader with the devfile's rules; `refuse`: 400. */
+  parentUri: 'resolve' | 'refuse';
+  /** Allow `kubernetes.uri` / `openshift.uri` components. */
+  allowComponentUris: boolean;
+  /** Allow pod-overrides / container-overrides asking for privileged, host namespaces, hostPath or root. */
+  allowPrivilegedOverrides: boolean;
+}
+
+function readDevfilePolicy(config: Config): DevfilePolicyConfig {
+  const parentUri = config.getOptionalString('devfilePolicy.parentUri') ?? 'resolve';
+  if (parentUri !== 'resolve' && parentUri !== 'refuse') {
+    throw new Error(`cheLauncher.devfilePolicy.parentUri must be one of resolve, refuse; got '${parentUri}'`);
+  }
+  return {
+    parentUri,
+    allowComponentUris: config.getOptionalBoolean('devfilePolicy.allowComponentUris') ?? false,
+    allowPrivilegedOverrides: config.getOptionalBoolean('devfilePolicy.allowPrivilegedOverrides') ?? false,
+  };
+}
+
 function readUserName(config: Config): CheUserNameSource {
   const from = config.getOptionalString('userName.from') ?? 'entityName';
   if (from === 'entityName') return { from };
@@ -127,6 +151,7 @@ function readFrom(config: Config): CheLauncherConfig {
     devfileReadTimeoutMs: readDurationMs(config, 'devfileReadTimeout', { default: { seconds: 10 } }),
     ownerOnly: config.getOptionalBoolean('access.ownerOnly') ?? true,
     createPolicy: readCreatePolicy(config),
+    devfilePolicy: readDevfilePolicy(config),
     cheNamespace: config.getOptionalString('che.namespace') ?? 'eclipse-che',
     autoProvisionNamespace: config.getOptionalBoolean('autoProvisionNamespace') ?? false,
     userName: readUserName(config),

@@ -74,7 +74,11 @@ export class WorkspaceService {
     this.owned = new OwnedWorkspaces({ client, namespaces, access });
     this.limits = new WorkspaceLimits({ client, namespaces, owned: this.owned, config });
     this.creator = new WorkspaceCreator({ client, orphans: deps.orphans, config, editorDevfile: deps.editorDevfile });
-    this.devfiles = new DevfileLoader({ reader: deps.devfileReader, schemaValidator: deps.schemaValidator });
+    this.devfiles = new DevfileLoader({
+      reader: deps.devfileReader,
+      schemaValidator: deps.schemaValidator,
+      policy: config.devfilePolicy,
+    });
     this.createNamespaces = new CreateNamespacePolicy(namespaces);
   }
 
