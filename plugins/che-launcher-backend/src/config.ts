@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { readDurationMs } from '@fawkes/plugin-api-guard-node';
 import { CheUserNameSource } from './services/namespace/CheUserNames';
 import { defaultEditorId, defaultEditorTemplate } from './model/defaultEditor';
+import { EditorUrls } from './model/editorTemplate';
 
 export type KubernetesConnectionConfig =
   | { type: 'inCluster' }
@@ -29,6 +30,10 @@ export interface CheLauncherConfig {
   devfilePolicy: DevfilePolicyConfig;
   /** Che's own namespace (CheCluster, operator config, editor definitions). */
   cheNamespace: string;
+  /** The Che URLs the editor containers get, as the dashboard sets them. */
+  editorUrls: EditorUrls;
+  /** Che's `pvcStrategy`: the storage type of workspaces whose devfile names none. */
+  storageType: string;
   /** Create the user's namespace from the template when Che has not made it yet. */
   autoProvisionNamespace: boolean;
   /** Where a Backstage user's Che username comes from. */
@@ -107,6 +112,50 @@ function readDevfilePolicy(config: Config): DevfilePolicyConfig {
   };
 }
 
+/** DWO's storage types (Che's `pvcStrategy` values). */
+const STORAGE_TYPES = ['per-user', 'per-workspace', 'ephemeral', 'common', 'async'];
+
+function readStorageType(config: Config): string {
+  const pvcStrategy = config.getOptionalString('che.pvcStrategy') ?? 'per-user';
+  if (!STORAGE_TYPES.includes(pvcStrategy)) {
+    throw new Error(`cheLauncher.che.pvcStrategy must be one of ${STORAGE_TYPES.join(', ')}; got '${pvcStrategy}'`);
+  }
+  return pvcStrategy;
+}
+
+function readUrl(config: Config, key: string): string | undefined {
+  const value = config.getOptionalString(key);
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new Error(`cheLauncher.${key} must be an http(s) URL`);
+  }
+  return value;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dashboard's environment of editor containers; CHE_DASHBOARD_URL is Che's origin. */
+function readEditorUrls(config: Config): EditorUrls {
+  return {
+    dashboardUrl: originOf(config.getOptionalString('cheUrl')),
+    pluginRegistryUrl: readUrl(config, 'che.pluginRegistryUrl'),
+    pluginRegistryInternalUrl: readUrl(config, 'che.pluginRegistryInternalUrl'),
+    openVSXUrl: readUrl(config, 'che.openVSXUrl'),
+  };
+}
+
 function readUserName(config: Config): CheUserNameSource {
   const from = config.getOptionalString('userName.from') ?? 'entityName';
   if (from === 'entityName') return { from };
@@ -153,6 +202,8 @@ function readFrom(config: Config): CheLauncherConfig {
     createPolicy: readCreatePolicy(config),
     devfilePolicy: readDevfilePolicy(config),
     cheNamespace: config.getOptionalString('che.namespace') ?? 'eclipse-che',
+    editorUrls: readEditorUrls(config),
+    storageType: readStorageType(config),
     autoProvisionNamespace: config.getOptionalBoolean('autoProvisionNamespace') ?? false,
     userName: readUserName(config),
     orphanSweep: {

@@ -22,6 +22,7 @@ import { createDevWorkspaceClient, createNamespaceClient } from './services/kube
 import { CheUserNames } from './services/namespace/CheUserNames';
 import { UserNamespaces } from './services/namespace/UserNamespaces';
 import { withDevWorkspaceInformer } from './services/kubernetes/withDevWorkspaceInformer';
+import { WorkspaceEditors } from './services/editor/WorkspaceEditors';
 import { OrphanCleaner } from './services/workspace/OrphanCleaner';
 import { WorkspaceService } from './services/workspace/WorkspaceService';
 
@@ -137,7 +138,7 @@ export const cheLauncherPlugin = createBackendPlugin({
           schemaValidator,
           access: new WorkspaceAccess(permissions, permissionsRegistry, config.ownerOnly),
           config,
-          editorDevfile,
+          editors: WorkspaceEditors.fromConfig(config, editorDevfile, logger),
           logger,
         });
 

@@ -124,6 +124,15 @@ export function editorTemplateName(editorDevfile: Record<string, unknown>, works
   return `${editorName}-${workspaceName}`;
 }
 
+/** The editor template a DevWorkspace's `editor` contribution names (the editor Che resolved). */
+export function editorTemplateOf(devWorkspace: { spec?: { contributions?: unknown[] } }): string | undefined {
+  for (const contribution of devWorkspace.spec?.contributions ?? []) {
+    const c = contribution as { name?: unknown; kubernetes?: { name?: unknown } } | null;
+    if (c?.name === 'editor' && typeof c.kubernetes?.name === 'string') return c.kubernetes.name;
+  }
+  return undefined;
+}
+
 /**
  * The DevWorkspace for a devfile, the way the Che dashboard builds it (generator conventions):
  * the devfile minus `schemaVersion`/`metadata` becomes `spec.template`, the editor is contributed

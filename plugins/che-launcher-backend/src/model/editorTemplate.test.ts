@@ -39,7 +39,7 @@ describe('editor template', () => {
       },
       { name: 'volume', volume: {} },
     ]);
-    expect(components[0].container.env).toHaveLength(3);
+    expect(components[0].container!.env).toHaveLength(3);
   });
 
   it('adds no empty env to a container when nothing is configured', () => {

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
-import { editorTemplateName } from '../../model/buildDevWorkspace';
+import { editorTemplateName, editorTemplateOf } from '../../model/buildDevWorkspace';
 import { ANNOTATION_LAST_UPDATED, LABEL_CREATING, MANAGED_SELECTOR } from '../../model/constants';
 import { ownerOf } from '../../model/toWorkspace';
 import { DevWorkspace } from '../../model/types';
@@ -40,7 +40,7 @@ export class OrphanCleaner {
       client.delete(namespace, name),
     );
     // Owner-reference GC removes the template too; deleting it directly does not wait for it.
-    const templateName = editorTemplateName(editorDevfile, name);
+    const templateName = editorTemplateOf(devWorkspace) ?? editorTemplateName(editorDevfile, name);
     const templateGone = await this.withRetries(
       `delete DevWorkspaceTemplate ${namespace}/${templateName}`,
       () => client.deleteTemplate(namespace, templateName),

@@ -2,7 +2,7 @@ import { ConflictError } from '@backstage/errors';
 import { CreateWorkspaceResponse } from '@fawkes/plugin-che-launcher-common';
 import { CheLauncherConfig } from '../../config';
 import { assertAnnotationsFit } from '../../model/annotationLimit';
-import { buildDevWorkspace, buildEditorTemplate, startPatch } from '../../model/buildDevWorkspace';
+import { buildDevWorkspace, startPatch } from '../../model/buildDevWorkspace';
 import { LABEL_CREATING } from '../../model/constants';
 import { toCreateResponse } from '../../model/createResponse';
 import { devfileWorkspaceNames } from '../../model/names';
@@ -10,6 +10,8 @@ import { DevWorkspace } from '../../model/types';
 import { LoadedDevfile } from '../devfile/DevfileLoader';
 import { DevWorkspaceClient } from '../kubernetes/DevWorkspaceClient';
 import { isAlreadyExists, kubernetesAnswered } from '../kubernetes/errors';
+import { ResolvedEditor } from '../editor/EditorResolver';
+import { WorkspaceEditors } from '../editor/WorkspaceEditors';
 import { OrphanCleaner } from './OrphanCleaner';
 
 /** The devfile's own name, then up to three suffixed ones when it is taken. */
@@ -36,21 +38,23 @@ export class WorkspaceCreator {
       client: DevWorkspaceClient;
       orphans: OrphanCleaner;
       config: CheLauncherConfig;
-      editorDevfile: Record<string, unknown>;
+      /** The editor (Che's definition, else the built-in one) and its template. */
+      editors: WorkspaceEditors;
     },
   ) {}
 
   async create(input: CreateInNamespace): Promise<CreateWorkspaceResponse> {
-    const created = await this.createDevWorkspace(input);
+    const editor = await this.deps.editors.resolve();
+    const created = await this.createDevWorkspace(input, editor);
     try {
-      return await this.complete(created);
+      return await this.complete(created, editor);
     } catch (error) {
       await this.deps.orphans.rollback(created);
       throw error;
     }
   }
 
-  private async createDevWorkspace(input: CreateInNamespace): Promise<DevWorkspace> {
+  private async createDevWorkspace(input: CreateInNamespace, editor: ResolvedEditor): Promise<DevWorkspace> {
     const { client, config } = this.deps;
     const { owner, namespace, devfile } = input;
     const metadata = (devfile.document.metadata ?? {}) as { name?: unknown; generateName?: unknown };
@@ -66,9 +70,10 @@ export class WorkspaceCreator {
         namespace,
         name,
         owner,
-        editor: { id: config.editor.id, devfile: this.deps.editorDevfile },
+        editor: { id: editor.id, devfile: editor.devfile },
         now,
         cheNamespace: config.cheNamespace,
+        storageType: config.storageType,
       });
       assertAnnotationsFit(devWorkspace);
       try {
@@ -86,12 +91,10 @@ export class WorkspaceCreator {
     }
   }
 
-  private async complete(created: DevWorkspace): Promise<CreateWorkspaceResponse> {
+  private async complete(created: DevWorkspace, editor: ResolvedEditor): Promise<CreateWorkspaceResponse> {
     const { client, config } = this.deps;
     const { namespace, name, uid } = created.metadata;
-    await client.createTemplate(
-      buildEditorTemplate({ metadata: { name, namespace, uid: uid ?? '' } }, this.deps.editorDevfile),
-    );
+    await client.createTemplate(this.deps.editors.template({ metadata: { name, namespace, uid: uid ?? '' } }, editor));
     // Starting completes the create: the same patch drops the "creating" label, so a
     // DevWorkspace that keeps it was left by a create that failed (see OrphanCleaner).
     const started = await client.patch(namespace, name, [

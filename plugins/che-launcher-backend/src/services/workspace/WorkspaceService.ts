@@ -31,6 +31,7 @@ import { UserNamespaces } from '../namespace/UserNamespaces';
 import { KeyedMutex } from './KeyedMutex';
 import { OrphanCleaner } from './OrphanCleaner';
 import { OwnedWorkspaces, toResource } from './OwnedWorkspaces';
+import { WorkspaceEditors } from '../editor/WorkspaceEditors';
 import { WorkspaceCreator } from './WorkspaceCreator';
 import { WorkspaceLimits } from './WorkspaceLimits';
 
@@ -64,7 +65,7 @@ export class WorkspaceService {
       schemaValidator: DevfileSchemaValidator;
       access: WorkspaceAccess;
       config: CheLauncherConfig;
-      editorDevfile: Record<string, unknown>;
+      editors: WorkspaceEditors;
       logger: LoggerService;
       orphans: OrphanCleaner;
       namespaces: UserNamespaces;
@@ -73,7 +74,7 @@ export class WorkspaceService {
     const { client, namespaces, access, config } = deps;
     this.owned = new OwnedWorkspaces({ client, namespaces, access });
     this.limits = new WorkspaceLimits({ client, namespaces, owned: this.owned, config });
-    this.creator = new WorkspaceCreator({ client, orphans: deps.orphans, config, editorDevfile: deps.editorDevfile });
+    this.creator = new WorkspaceCreator({ client, orphans: deps.orphans, config, editors: deps.editors });
     this.devfiles = new DevfileLoader({
       reader: deps.devfileReader,
       schemaValidator: deps.schemaValidator,
@@ -182,7 +183,12 @@ export class WorkspaceService {
         // change, so stop it first, as the Che dashboard's restart does.
         await client.patch(namespace, name, stopPatch());
       }
-      const started = await client.patch(namespace, name, startPatch(devWorkspace, new Date(), config.cheNamespace));
+      await this.deps.editors.refresh(devWorkspace);
+      const started = await client.patch(
+        namespace,
+        name,
+        startPatch(devWorkspace, new Date(), config.cheNamespace, config.storageType),
+      );
       return toWorkspace(started, config.cheUrl);
     });
   }
