@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import type {
   DryRunLocationResponse,
   ErrorResponse,
@@ -27,22 +28,10 @@ export interface FetchApi {
 }
 
 /**
- * A non-2xx answer of the plugin, with its status and `{"error"}` body.
- *
- * @public
- */
-export class CatalogExtensionsError extends Error {
-  readonly name = 'CatalogExtensionsError';
-  constructor(
-    readonly status: number,
-    readonly body: ErrorResponse,
-  ) {
-    super(body.error);
-  }
-}
-
-/**
  * Typed client for `/api/catalog-extensions`, usable from a Backstage frontend or backend.
+ * Error answers are thrown as `ResponseError` from `@backstage/errors`: the status is
+ * `error.response.status`, and the plugin's error body is read with
+ * {@link readErrorResponse}.
  *
  * @public
  */
@@ -91,14 +80,31 @@ export class CatalogExtensionsClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {
-      let errorBody: ErrorResponse;
-      try {
-        errorBody = (await response.json()) as ErrorResponse;
-      } catch {
-        errorBody = { error: `Request failed with ${response.status} ${response.statusText}` };
-      }
-      throw new CatalogExtensionsError(response.status, errorBody);
+      throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
+  }
+}
+
+/**
+ * The plugin's error body (`error` and, for a rejected request, `details`) of a
+ * `ResponseError` the client threw. `ResponseError` keeps a body that is not Backstage's own
+ * error shape as the text of its cause ("Request failed with status 400 Bad Request, ..."),
+ * and this parses it back.
+ *
+ * @public
+ */
+export function readErrorResponse(error: unknown): ErrorResponse | undefined {
+  // By name, as `ResponseError.is` does: the error may come from another copy of the package.
+  if (!(error instanceof Error) || error.name !== 'ResponseError') return undefined;
+  const text = (error as ResponseError).cause?.message;
+  if (typeof text !== 'string') return undefined;
+  const json = text.indexOf('{');
+  if (json < 0) return undefined;
+  try {
+    const body = JSON.parse(text.slice(json));
+    return typeof body?.error === 'string' ? (body as ErrorResponse) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export * from './types';
-export { CatalogExtensionsClient, CatalogExtensionsError } from './CatalogExtensionsClient';
+export { CatalogExtensionsClient, readErrorResponse } from './CatalogExtensionsClient';
 export type { DiscoveryApi, FetchApi } from './CatalogExtensionsClient';

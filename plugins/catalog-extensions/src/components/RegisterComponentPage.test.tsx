@@ -6,7 +6,7 @@ import type {
   RegisterLocationRequest,
   RegisterLocationResponse,
 } from '@fawkes/plugin-catalog-extensions-common';
-import { CatalogExtensionsError } from '@fawkes/plugin-catalog-extensions-common';
+import { ResponseError } from '@backstage/errors';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -14,6 +14,10 @@ import { CatalogExtensionsApi, catalogExtensionsApiRef } from '../api/CatalogExt
 import { RegisterComponentPage } from './RegisterComponentPage';
 
 jest.setTimeout(30_000);
+
+/** The error the client throws for an error answer of the backend. */
+const errorAnswer = (status: number, body: unknown) =>
+  ResponseError.fromResponse(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
 
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -100,7 +104,7 @@ describe('RegisterComponentPage', () => {
 
   it('lists every validation error with its document and path, and offers no Register', async () => {
     const api = new FakeCatalogExtensionsApi();
-    api.previewError = new CatalogExtensionsError(400, {
+    api.previewError = await errorAnswer(400, {
       error: "Invalid catalog-info.yaml: missing required field 'metadata.name'",
       details: [
         { document: 1, path: 'metadata.name', message: "missing required field 'metadata.name'" },
@@ -152,7 +156,7 @@ describe('RegisterComponentPage', () => {
     [429, 'Too many requests', 'Too many requests (429)'],
   ])('shows a %s of Register in words', async (status, message, title) => {
     const api = new FakeCatalogExtensionsApi();
-    api.registerError = new CatalogExtensionsError(status, { error: message });
+    api.registerError = await errorAnswer(status, { error: message });
     await render(api);
     await previewFile('/srv/catalog/new-service.yaml');
     await userEvent.click(within(await screen.findByTestId('dry-run-preview')).getByRole('button', { name: 'Register' }));

@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import type { ErrorDetail } from '@fawkes/plugin-catalog-extensions-common';
+import { type ErrorDetail, readErrorResponse } from '@fawkes/plugin-catalog-extensions-common';
 
 /** A failed request in words, with every validation problem the backend listed. */
 export interface RegisterErrorView {
@@ -7,22 +7,6 @@ export interface RegisterErrorView {
   title: string;
   message: string;
   details: ErrorDetail[];
-}
-
-function bodyOf(error: unknown): { error?: unknown; details?: unknown } | undefined {
-  const body = (error as { body?: unknown })?.body;
-  if (body && typeof body === 'object' && !(error instanceof ResponseError)) return body as any;
-  if (error instanceof ResponseError) {
-    const json = error.message.indexOf('{');
-    if (json >= 0) {
-      try {
-        return JSON.parse(error.message.slice(json));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -45,7 +29,7 @@ const TITLES: Record<number, string> = {
 
 export function describeRegisterError(error: unknown): RegisterErrorView {
   const status = statusOf(error);
-  const body = bodyOf(error);
+  const body = readErrorResponse(error);
   const message =
     typeof body?.error === 'string' ? body.error : error instanceof Error ? error.message : String(error);
   const details = Array.isArray(body?.details)
