@@ -10,7 +10,7 @@ import { Page } from 'playwright-core';
 import { AppServer, buildApp, repoRoot, serveApp } from './appServer';
 import { seriousAxeViolations } from './axe';
 import { ChromiumSession, launchChromium } from './chromium';
-import { APP_PORT, BACKEND_PORT, e2eConfig, writeE2eConfigFile } from './e2eConfig';
+import { APP_PORT, BACKEND_PORT, e2eConfig, writeE2eAppConfigFile, writeE2eConfigFile } from './e2eConfig';
 
 jest.setTimeout(20 * 60_000);
 
@@ -50,13 +50,7 @@ async function waitForStatus(page: Page, name: string, status: string, timeout =
   await row(page, name).locator(`[data-testid="workspace-status"][data-status="${status}"]`).waitFor({ timeout });
 }
 
-// Blocked on issue 13's embedded stand-in cluster (packages/backend does not yet run one when
-// no cheLauncher.kubernetes is configured), so every workspace route of the embedded defaults
-// answers 503. Skipped, and reported as skipped, until it lands; FAWKES_E2E_CHE=1 runs it
-// against a backend that has a cluster.
-const describeWithCluster = process.env.FAWKES_E2E_CHE === '1' ? describe : describe.skip;
-
-describeWithCluster('che-launcher (Chromium, embedded stand-in cluster)', () => {
+describe('che-launcher (Chromium, embedded stand-in cluster)', () => {
   let backend: BackendProcess | undefined;
   let app: AppServer | undefined;
   let browser: ChromiumSession | undefined;
@@ -66,7 +60,12 @@ describeWithCluster('che-launcher (Chromium, embedded stand-in cluster)', () => 
   beforeAll(async () => {
     const [, started] = await Promise.all([
       buildApp([writeE2eConfigFile()]),
-      startBackendProcess({ port: BACKEND_PORT, config: [e2eConfig], readyTimeoutMs: 180_000 }),
+      startBackendProcess({
+        port: BACKEND_PORT,
+        configFiles: [writeE2eAppConfigFile(join(repoRoot, 'app-config.yaml'))],
+        config: [e2eConfig],
+        readyTimeoutMs: 180_000,
+      }),
     ]);
     backend = started;
     app = await serveApp(APP_PORT);
@@ -100,7 +99,7 @@ describeWithCluster('che-launcher (Chromium, embedded stand-in cluster)', () => 
     await card.getByRole('button', { name: 'Open in Che' }).click();
     await card.getByTestId('che-launch-progress').waitFor();
     await expect(card.getByTestId('che-launch-progress').textContent()).resolves.toMatch(/Creating|Starting/);
-    await page.screenshot({ path: join(screenshots, 'che-card-starting.png') });
+    await card.screenshot({ path: join(screenshots, 'che-card-starting.png') });
     const link = card.getByRole('link', { name: /^Open IDE of / }).first();
     await link.waitFor({ timeout: 120_000 });
     const listed = await api<{ workspaces: (Workspace & { entityRef?: string })[] }>(token, 'GET', '/workspaces');
