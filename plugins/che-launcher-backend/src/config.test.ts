@@ -19,6 +19,33 @@ describe('readCheLauncherConfig', () => {
     expect(config.editor.template).toContain('name: che-code');
   });
 
+  it("reads Che's pvcStrategy and the editor URLs (CHE_DASHBOARD_URL is cheUrl's origin)", () => {
+    expect(readCheLauncherConfig(new ConfigReader({}))).toMatchObject({ storageType: 'per-user', editorUrls: {} });
+    const config = readCheLauncherConfig(
+      new ConfigReader({
+        cheLauncher: {
+          cheUrl: 'https://che.example.com/some/path/',
+          che: {
+            pvcStrategy: 'per-workspace',
+            pluginRegistryUrl: 'https://che.example.com/plugin-registry/v3',
+            pluginRegistryInternalUrl: 'http://plugin-registry.eclipse-che.svc:8080/v3',
+            openVSXUrl: 'https://open-vsx.org',
+          },
+        },
+      }),
+    );
+    expect(config.storageType).toBe('per-workspace');
+    expect(config.editorUrls).toEqual({
+      dashboardUrl: 'https://che.example.com',
+      pluginRegistryUrl: 'https://che.example.com/plugin-registry/v3',
+      pluginRegistryInternalUrl: 'http://plugin-registry.eclipse-che.svc:8080/v3',
+      openVSXUrl: 'https://open-vsx.org',
+    });
+    const read = (che: object) => () => readCheLauncherConfig(new ConfigReader({ cheLauncher: { che } }));
+    expect(read({ pvcStrategy: 'per-cluster' })).toThrow(/cheLauncher.che.pvcStrategy must be one of per-user, per-workspace/);
+    expect(read({ openVSXUrl: 'open-vsx.org' })).toThrow('cheLauncher.che.openVSXUrl must be an http(s) URL');
+  });
+
   it('reads every connection type and durations', () => {
     const read = (cheLauncher: object) => readCheLauncherConfig(new ConfigReader({ cheLauncher }));
     expect(read({ kubernetes: { type: 'inCluster', requestTimeout: '3s' } })).toMatchObject({
