@@ -154,9 +154,7 @@ export const cheLauncherPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions([cheLauncherWorkspaceCreatePermission]);
 
-        guard.mount(await createRouter({ logger, workspaces, templates, openApi: loadOpenApiDocument() }), {
-          openApi: loadOpenApiDocument(),
-        });
+        createRouter({ guard, logger, workspaces, templates, openApi: loadOpenApiDocument() });
       },
     });
   },
