@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -50,4 +51,20 @@ describe('configuration files match every package schema (config:check --strict)
       configCheck(['app-config.yaml', 'packages/backend/src/testdata/app-config.broken.yaml']),
     ).rejects.toThrow(/apiGuard|must be/);
   }, 120_000);
+});
+
+describe('the che-launcher stand-in is local only', () => {
+  // The backend adds the stand-in module unconditionally; it supplies a cluster only when
+  // cheLauncher.kubernetes is not configured (see @fawkes/che-launcher-fixtures).
+  it('app-config.production.yaml configures a cluster and no stand-in setting', () => {
+    const production = readFileSync(join(root, 'app-config.production.yaml'), 'utf8');
+    expect(production).toMatch(/^cheLauncher:\n {2}kubernetes:\n {4}type: inCluster$/m);
+    expect(production).not.toMatch(/cheLauncherStandIn|localhost:7008/);
+  });
+
+  it('app-config.yaml configures no cluster, so the stand-in runs locally', () => {
+    const local = readFileSync(join(root, 'app-config.yaml'), 'utf8');
+    expect(local).not.toMatch(/^ {2}kubernetes:/m);
+    expect(local).toMatch(/^cheLauncherStandIn:\n {2}devfilePort: 7008$/m);
+  });
 });
