@@ -231,6 +231,14 @@ export class KubeApiTestServer {
     return this.watches.size;
   }
 
+  /**
+   * Sets the clock the server stamps `creationTimestamp`/`deletionTimestamp` with, e.g.
+   * `() => new Date(Date.now() - 60_000)` to create objects a minute old; `setClock()` restores it.
+   */
+  setClock(clock: () => Date = () => new Date()): void {
+    this.store.setClock(clock);
+  }
+
   /** Delays every watch event from now on by `ms` (0 = none), in order: a lagging watch cache. */
   setWatchEventDelay(ms: number): void {
     this.watches.eventDelayMs = ms;

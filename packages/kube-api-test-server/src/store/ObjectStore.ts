@@ -70,8 +70,9 @@ interface Entry {
 /** What a server user is called in Forbidden messages. */
 const SERVER_USER = 'system:serviceaccount:test:kube-api-test-server';
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** Kubernetes timestamps: RFC 3339 in whole seconds. */
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function meta(o: KubeObject): ObjectMeta {
@@ -86,6 +87,12 @@ export class ObjectStore {
   private history: StoreEvent[] = [];
   private compactedRevision = 1;
   private historyLimit = DEFAULT_HISTORY_LIMIT;
+  private clock: () => Date = () => new Date();
+
+  /** The server's clock for creation and deletion timestamps (tests of age-dependent behaviour). */
+  setClock(clock: () => Date): void {
+    this.clock = clock;
+  }
 
   private key(r: ResourceDefinition, namespace: string | undefined, name: string): string {
     return `${r.group}/${r.plural}/${r.namespaced ? namespace ?? '' : ''}/${name}`;
@@ -234,7 +241,7 @@ export class ObjectStore {
         uid: randomUUID(),
         resourceVersion: this.nextResourceVersion(),
         generation: 1,
-        creationTimestamp: now(),
+        creationTimestamp: timestamp(this.clock()),
       },
     };
     if (!r.namespaced) delete meta(stored).namespace;
@@ -345,7 +352,7 @@ export class ObjectStore {
     if ((m.finalizers ?? []).length > 0) {
       if (!m.deletionTimestamp) {
         const previous = jsonClone(entry.object);
-        m.deletionTimestamp = now();
+        m.deletionTimestamp = timestamp(this.clock());
         m.deletionGracePeriodSeconds = 0;
         m.resourceVersion = this.nextResourceVersion();
         this.emit('MODIFIED', r, entry.object, previous);
@@ -360,7 +367,7 @@ export class ObjectStore {
     const m = meta(entry.object);
     if (!m.deletionTimestamp) {
       const previous = jsonClone(entry.object);
-      m.deletionTimestamp = now();
+      m.deletionTimestamp = timestamp(this.clock());
       entry.object.status = { phase: 'Terminating' };
       m.resourceVersion = this.nextResourceVersion();
       this.emit('MODIFIED', entry.resource, entry.object, previous);
