@@ -23,6 +23,6 @@ backend.add(import('@fawkes/plugin-catalog-extensions-backend'));
 
 // catalog-extensions: let the core catalog accept `file` locations (its default is `url` only),
 // so `POST /api/catalog-extensions/locations {type: file}` works for catalogExtensions.allowedFileRoots.
-backend.add(import('@fawkes/plugin-catalog-extensions-backend/catalog-module-file-locations'));
+backend.add(import('@fawkes/plugin-catalog-backend-module-file-locations'));
 
 backend.start();

@@ -2,8 +2,8 @@
  * Fawkes catalog-extensions backend plugin: validated location registration and entity
  * queries over the core Backstage catalog, at `/api/catalog-extensions`.
  *
- * The catalog module that enables `file` locations is a separate entry point,
- * `@fawkes/plugin-catalog-extensions-backend/catalog-module-file-locations`.
+ * The catalog module that enables `file` locations is a separate package,
+ * `@fawkes/plugin-catalog-backend-module-file-locations`.
  *
  * @packageDocumentation
  */

@@ -10,8 +10,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-// the default export of the package's `/catalog-module-file-locations` entry point
-import catalogModuleFileLocations from './catalogModuleFileLocations';
+import catalogModuleFileLocations from '@fawkes/plugin-catalog-backend-module-file-locations';
 import { createOpenApiResponseChecker } from '@fawkes/plugin-api-guard-node/testUtils';
 import request from 'supertest';
 import { catalogExtensionsPlugin } from './plugin';
