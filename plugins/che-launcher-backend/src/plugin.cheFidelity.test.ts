@@ -7,6 +7,7 @@
  * the generator's deep attribute merge and the `kubernetes.io/metadata.name` label of Che ≥ 7.116.
  */
 import { KubeApiTestServer } from '@fawkes/kube-api-test-server';
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -301,6 +302,50 @@ describe('che-launcher builds what the Che dashboard builds', () => {
       },
     };
     expect(fieldDifferences(cheTemplate, dwt, ['metadata.labels.app.kubernetes.io/managed-by'])).toEqual([]);
+  });
+
+  it("gives a workspace Che's upgraded editor at its next start, as the dashboard's update check does", async () => {
+    // A workspace created a minute ago (the dashboard leaves younger ones alone).
+    kube.setClock(() => new Date(Date.now() - 60_000));
+    const res = await checked(server)
+      .post('/api/che-launcher/workspaces')
+      .set('Authorization', user('alice'))
+      .send({ devfileUrl: devfileUrl('fidelity.yaml'), name: 'upgraded' });
+    kube.setClock();
+    expect(res.status).toBe(201);
+    const template = () => objectsOf(kube, { ...DWT, namespace: NS }).find(t => t.metadata.name === 'che-code-upgraded');
+    expect(template().spec.components[0].container.image).toBe('quay.io/che-incubator/che-code:7.89.0');
+
+    // Che is upgraded: che-operator rewrites its editor definitions.
+    const kc = new KubeConfig();
+    kc.loadFromOptions(kube.kubeConfig());
+    await kc.makeApiClient(CoreV1Api).patchNamespacedConfigMap(
+      {
+        namespace: CHE,
+        name: 'editors-definitions',
+        body: { data: { 'che-code-latest.yaml': cheCodeDefinition.replace('che-code:7.89.0', 'che-code:7.90.0') } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+
+    const stop = await checked(server).post(`/api/che-launcher/workspaces/${res.body.workspaceId}/stop`).set('Authorization', user('alice'));
+    expect(stop.status).toBe(200);
+    const start = await checked(server).post(`/api/che-launcher/workspaces/${res.body.workspaceId}/start`).set('Authorization', user('alice'));
+    expect(start.status).toBe(200);
+    const refreshed = template();
+    expect(refreshed.spec.components[0].container).toEqual({
+      image: 'quay.io/che-incubator/che-code:7.90.0',
+      command: ['/entrypoint-init-container.sh'],
+      volumeMounts: [{ name: 'checode', path: '/checode' }],
+      sourceMapping: '/projects',
+      env: [
+        { name: 'CHE_DASHBOARD_URL', value: 'https://che.example.com' },
+        { name: 'CHE_PLUGIN_REGISTRY_URL', value: che.pluginRegistryUrl },
+        { name: 'CHE_PLUGIN_REGISTRY_INTERNAL_URL', value: che.pluginRegistryInternalUrl },
+        { name: 'OPENVSX_REGISTRY_URL', value: che.openVSXUrl },
+      ],
+    });
+    expect(refreshed.metadata.annotations['che.eclipse.org/components-update-policy']).toBe('managed');
   });
 
   it('keeps a storage type the devfile sets, as managePvcStrategy does', async () => {
