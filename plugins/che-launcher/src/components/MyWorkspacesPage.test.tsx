@@ -51,6 +51,21 @@ describe('MyWorkspacesPage', () => {
     expect(within(row('stopped')).queryByRole('link', { name: /Open IDE/ })).not.toBeInTheDocument();
   });
 
+  it('lists the newest workspace first, then by name', async () => {
+    const api = new FakeCheLauncherApi();
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    api.add({ name: 'old', createdAt: at(60) });
+    api.add({ name: 'newest', createdAt: at(1) });
+    api.add({ name: 'b-same', createdAt: at(30) });
+    api.add({ name: 'a-same', createdAt: at(30) });
+    await render(api);
+    await screen.findByText('newest');
+    const names = within(screen.getByTestId('my-workspaces'))
+      .getAllByRole('rowheader')
+      .map(cell => cell.textContent);
+    expect(names.map(n => n?.replace(/python 1\.0\.0$/, ''))).toEqual(['newest', 'a-same', 'b-same', 'old']);
+  });
+
   it('shows the empty state', async () => {
     await render(new FakeCheLauncherApi());
     expect(await screen.findByTestId('workspaces-empty')).toBeInTheDocument();

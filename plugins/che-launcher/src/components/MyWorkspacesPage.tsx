@@ -11,6 +11,11 @@ import { absoluteTime, relativeTime, WorkspaceView } from './workspaceStatus';
 
 type Row = WorkspaceView & { id: string };
 
+/** Newest first (the API's order is the cluster's), then by name. */
+function newestFirst(a: WorkspaceView, b: WorkspaceView): number {
+  return b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name);
+}
+
 /** The "My workspaces" page: the user's workspaces, their states and what can be done with them. */
 export function MyWorkspacesPage(props: { minDelayMs?: number; maxDelayMs?: number }) {
   const api = useApi(cheLauncherApiRef);
@@ -75,7 +80,7 @@ export function MyWorkspacesPage(props: { minDelayMs?: number; maxDelayMs?: numb
     [pending],
   );
 
-  const rows = state.value?.map(w => ({ ...w, id: w.workspaceId }));
+  const rows = state.value && [...state.value].sort(newestFirst).map(w => ({ ...w, id: w.workspaceId }));
   return (
     <Flex direction="column" gap="4" p="4" data-testid="my-workspaces">
       <Flex justify="between" align="center" gap="4" style={{ flexWrap: 'wrap' }}>
