@@ -71,7 +71,7 @@ describe('che-launcher: the editor and template attributes over HTTP', () => {
     }
   });
 
-  it("adds Che's operator config and pvcStrategy again at start to a workspace that lacks them", async () => {
+  it("adds Che's operator config and pvcStrategy again at start to a workspace that lacks them, and its Open VSX URL", async () => {
     const created = await post('/workspaces', { devfileUrl: devfileUrl('goldenpath-python.yaml'), name: 'older' });
     expect(created.status).toBe(201);
     // The golden path devfile names per-user itself: kept over che.pvcStrategy.
@@ -89,6 +89,7 @@ describe('che-launcher: the editor and template attributes over HTTP', () => {
         body: [
           { op: 'remove', path: '/spec/template/attributes/controller.devfile.io~1storage-type' },
           { op: 'remove', path: '/spec/template/attributes/controller.devfile.io~1devworkspace-config' },
+          { op: 'add', path: '/spec/template/components/0/container/env/-', value: { name: 'OPENVSX_REGISTRY_URL', value: 'https://old.example' } },
           { op: 'replace', path: '/spec/started', value: false },
         ],
       },
@@ -101,5 +102,10 @@ describe('che-launcher: the editor and template attributes over HTTP', () => {
       'controller.devfile.io/storage-type': 'per-workspace',
       'controller.devfile.io/devworkspace-config': { name: 'devworkspace-config', namespace: 'eclipse-che' },
     });
+    // And a stale Open VSX URL in the workspace's own containers is Che's current one again.
+    expect(dw().spec.template.components[0].container.env).toEqual([
+      { name: 'PIP_CACHE_DIR', value: '/home/user/.cache/pip' },
+      { name: 'OPENVSX_REGISTRY_URL', value: 'https://open-vsx.org' },
+    ]);
   });
 });

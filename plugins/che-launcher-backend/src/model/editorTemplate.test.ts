@@ -1,4 +1,4 @@
-import { editorIdOf, editorTemplateSpec, managedEditorIdOf, withEditorEnv } from './editorTemplate';
+import { editorIdOf, editorTemplateSpec, managedEditorIdOf, openVSXUrlPatch, withEditorEnv } from './editorTemplate';
 
 describe('editor template', () => {
   it("puts the dashboard's variables into every container, replacing its stale ones, in the dashboard's order", () => {
@@ -48,6 +48,29 @@ describe('editor template', () => {
 
   it('drops schemaVersion and metadata from the editor devfile', () => {
     expect(editorTemplateSpec({ schemaVersion: '2.2.2', metadata: { name: 'e' }, commands: [] }, {})).toEqual({ commands: [] });
+  });
+
+  it("updates the workspace's own stale OPENVSX_REGISTRY_URL at start, as managePvcStrategy does", () => {
+    const template = {
+      components: [
+        { name: 'a', container: { image: 'i', env: [{ name: 'OPENVSX_REGISTRY_URL', value: 'https://old.example' }, { name: 'X', value: '1' }] } },
+        { name: 'v', volume: {} },
+      ],
+    };
+    expect(openVSXUrlPatch(template, 'https://open-vsx.org')).toEqual([
+      {
+        op: 'replace',
+        path: '/spec/template/components',
+        value: [
+          { name: 'a', container: { image: 'i', env: [{ name: 'OPENVSX_REGISTRY_URL', value: 'https://open-vsx.org' }, { name: 'X', value: '1' }] } },
+          { name: 'v', volume: {} },
+        ],
+      },
+    ]);
+    expect(template.components[0].container!.env[0].value).toBe('https://old.example');
+    expect(openVSXUrlPatch(template, 'https://old.example')).toEqual([]);
+    expect(openVSXUrlPatch(template, undefined)).toEqual([]);
+    expect(openVSXUrlPatch({ components: [{ name: 'a', container: { image: 'i' } }] }, 'https://open-vsx.org')).toEqual([]);
   });
 
   it('identifies editors as publisher/name/version and reads every form of the managed reference', () => {

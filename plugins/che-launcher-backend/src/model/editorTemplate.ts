@@ -114,3 +114,25 @@ export function refreshedEditorTemplateSpec(editorDevfile: Json, urls: EditorUrl
   }
   return editorTemplateSpec(copy, urls);
 }
+
+/**
+ * The dashboard's start (`managePvcStrategy`): components of the workspace itself whose
+ * `OPENVSX_REGISTRY_URL` differs from Che's current one get it, in one replace of the components.
+ */
+export function openVSXUrlPatch(template: Json | undefined, openVSXUrl: string | undefined): object[] {
+  if (!openVSXUrl || !Array.isArray(template?.components)) return [];
+  let changed = false;
+  const components = structuredClone(template.components).map((component: unknown) => {
+    const env = asRecord(asRecord(component).container).env;
+    if (!Array.isArray(env)) return component;
+    for (const variable of env) {
+      const v = asRecord(variable);
+      if (v.name === ENV_OPENVSX_REGISTRY_URL && v.value !== openVSXUrl) {
+        v.value = openVSXUrl;
+        changed = true;
+      }
+    }
+    return component;
+  });
+  return changed ? [{ op: 'replace', path: '/spec/template/components', value: components }] : [];
+}

@@ -13,6 +13,7 @@ import {
 } from '@fawkes/plugin-che-launcher-common';
 import { CheLauncherConfig } from '../../config';
 import { startPatch, stopPatch } from '../../model/buildDevWorkspace';
+import { openVSXUrlPatch } from '../../model/editorTemplate';
 import { toCreateResponse } from '../../model/createResponse';
 import { devfileUrlOf } from '../../model/devfileSource';
 import { LABEL_OWNER, MANAGED_SELECTOR } from '../../model/constants';
@@ -187,7 +188,10 @@ export class WorkspaceService {
       const started = await client.patch(
         namespace,
         name,
-        startPatch(devWorkspace, new Date(), config.cheNamespace, config.storageType),
+        [
+          ...openVSXUrlPatch(devWorkspace.spec.template, config.editorUrls.openVSXUrl),
+          ...startPatch(devWorkspace, new Date(), config.cheNamespace, config.storageType),
+        ],
       );
       return toWorkspace(started, config.cheUrl);
     });
