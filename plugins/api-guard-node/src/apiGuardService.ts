@@ -83,11 +83,15 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
       factory({ config, httpAuth, httpRouter, logger, limits }): ApiGuard {
         const maxBodySize = config.getOptional<string | number>('apiGuard.maxBodySize') ?? '100kb';
 
-        const authenticate: RequestHandler = (req, res, next) => {
+        // One middleware for the per-request steps (request id, authentication, rate limit):
+        // one router layer instead of three on every request.
+        const guard: RequestHandler = (req, res, next) => {
+          // First, so that every answer (401 and 429 included) carries the request's id.
+          assignRequestId(req, res);
           httpAuth.credentials(req, { allow: ['user', 'service'] }).then(
             credentials => {
               setCaller(req, toCaller(credentials));
-              next();
+              limits.middleware(req, res, next);
             },
             // A failed authentication is charged to the client address (429 once spent), so
             // token guessing and unauthenticated floods are bounded too.
@@ -101,10 +105,7 @@ export const apiGuardServiceRef = createServiceRef<ApiGuard>({
             // Backstage's own barrier would answer first with its different shape.
             httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
             const guarded = Router();
-            // First, so that every answer (401 and 429 included) carries the request's id.
-            guarded.use(assignRequestId);
-            guarded.use(authenticate);
-            guarded.use(limits.middleware);
+            guarded.use(guard);
             guarded.use(express.json({ limit: maxBodySize }));
             const openApi = options?.openApi;
             if (openApi) {

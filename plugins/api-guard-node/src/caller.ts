@@ -24,10 +24,12 @@ export type Caller =
       credentials: BackstageCredentials<BackstageServicePrincipal>;
     };
 
-const callers = new WeakMap<Request, Caller>();
+// A property of the request (not a WeakMap entry), as for the request id.
+const callerKey = Symbol('fawkes.api-guard.caller');
+type WithCaller = Request & { [callerKey]?: Caller };
 
 export function setCaller(req: Request, caller: Caller): void {
-  callers.set(req, caller);
+  (req as WithCaller)[callerKey] = caller;
 }
 
 /**
@@ -37,7 +39,7 @@ export function setCaller(req: Request, caller: Caller): void {
  * @public
  */
 export function getCaller(req: Request): Caller {
-  const caller = callers.get(req);
+  const caller = (req as WithCaller)[callerKey];
   if (!caller) {
     throw new Error('getCaller() called on a request that did not pass through the api guard');
   }
