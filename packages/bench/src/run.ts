@@ -23,7 +23,12 @@ async function main() {
   if (wanted('guard')) {
     console.log('guard overhead…');
     const { benchGuardOverhead } = load<typeof import('./benchmarks/guardOverhead')>('./benchmarks/guardOverhead');
-    await benchGuardOverhead(report, { seconds: 3, rounds: 5, redisUrl });
+    await benchGuardOverhead(report, { seconds: 1, rounds: 20, redisUrl });
+  }
+  if (wanted('guard') || wanted('limiters')) {
+    console.log('guard limiter candidates…');
+    const { benchLimiterCandidates } = load<typeof import('./benchmarks/limiterCandidates')>('./benchmarks/limiterCandidates');
+    await benchLimiterCandidates(report, { redisUrl, batches: 15, requests: 20_000, inFlight: 20 });
   }
   if (wanted('rate-limit')) {
     console.log('rate-limit exactness…');
@@ -44,9 +49,11 @@ async function main() {
   if (wanted('workspaces')) {
     console.log('workspace listing…');
     const { benchWorkspaceListing } = load<typeof import('./benchmarks/workspaceListing')>('./benchmarks/workspaceListing');
-    await benchWorkspaceListing(report, { calls: 150, rounds: 3 });
+    await benchWorkspaceListing(report, { calls: 75, rounds: 6 });
   }
   console.log(`\n${report.table()}\n`);
+  for (const note of report.notes) console.log(`- ${note}\n`);
+  console.log(report.loadNote());
   if (only.length) {
     // A partial run must not replace the full report.
     console.log(`partial run (${only.join(', ')}) after ${((Date.now() - started) / 1000).toFixed(0)} s; docs/benchmarks.md left as it is`);

@@ -18,6 +18,11 @@ async function guestToken(baseUrl: string): Promise<string> {
   return (await res.json()).backstageIdentity.token;
 }
 
+const cases = [
+  { who: 'one user', limit: 100, requests: 1000 },
+  { who: 'one service token', limit: 1000, requests: 3000 },
+];
+
 /**
  * Rate-limit exactness: two packages/backend processes share one Redis; a concurrent burst
  * from one caller is split across both. The number admitted must equal the limit exactly, in
@@ -74,11 +79,6 @@ export async function benchRateLimitExactness(report: Report, redisUrl: string, 
       'more than 500 ms after the command was sent, which the old default answered with 503.',
   );
 }
-
-const cases = [
-  { who: 'one user', limit: 100, requests: 1000 },
-  { who: 'one service token', limit: 1000, requests: 3000 },
-];
 
 /** One run: two fresh replicas on a fresh key prefix, one burst per case. */
 async function burstOnce(redisUrl: string) {

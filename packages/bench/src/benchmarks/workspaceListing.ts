@@ -262,7 +262,8 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
     const apiRequests: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
     const apiLists: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
     for (let round = 0; round < scenario.rounds; round++) {
-      for (const side of sides) {
+      // A B C D, then D C B A: drift of the machine's load reaches every side alike.
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
         const before = await kube.stats();
         const latencies = await timeCalls(calls[side], scenario.calls);
         const after = await kube.stats();
@@ -397,7 +398,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
         'lifted, as a real API server keeps connections). Two backends on it: one with the DevWorkspace informer (the ' +
         'default), one with `cheLauncher.kubernetes.informer.enabled: false` (every list asks the API server, as before). ' +
         `Baseline: client-node listClusterCustomObject with the same label selector from the bench process. ` +
-        `${scenario.rounds} alternating rounds of ${scenario.calls} sequential calls per side, each timed from request ` +
+        `${scenario.rounds} rounds of ${scenario.calls} sequential calls per side, the sides' order reversed every other round, each timed from request ` +
         'to parsed body; the routes are called without compression (as autocannon does). API-server requests from the ' +
         `test server's request counter: ${apiRequests.watch} (${apiLists.watch} of them lists) during the informer ` +
         `side's ${scenario.rounds * scenario.calls} calls, ${apiRequests.direct} (${apiLists.direct} lists) during the ` +

@@ -1,5 +1,5 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
 export interface Row {
@@ -20,6 +20,10 @@ export interface Row {
 export class Report {
   readonly rows: Row[] = [];
   readonly notes: string[] = [];
+  private readonly startedAt = new Date();
+  /** The machine's 1-minute load average, sampled every minute while the run lasts. */
+  private readonly loads: number[] = [loadavg()[0]];
+  private readonly loadTimer = setInterval(() => this.loads.push(loadavg()[0]), 60_000).unref();
 
   add(row: Row) {
     this.rows.push(row);
@@ -40,8 +44,17 @@ export class Report {
     return [header, ...lines].join('\n');
   }
 
+  /** What else ran on the machine: its load average over the run. */
+  loadNote(): string {
+    const sorted = [...this.loads].sort((a, b) => a - b);
+    const mid = sorted[Math.floor(sorted.length / 2)];
+    return `1-minute load average during the run (sampled each minute, ${this.loads.length} samples): median ${mid.toFixed(1)}, from ${sorted[0].toFixed(1)} to ${sorted[sorted.length - 1].toFixed(1)}, on ${cpus().length} cores shared with other users' processes`;
+  }
+
   write(file: string, method: string) {
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+    clearInterval(this.loadTimer);
+    this.loads.push(loadavg()[0]);
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}. Run from ${this.startedAt.toISOString()} to ${new Date().toISOString()}; ${this.loadNote()}.`;
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(
       file,
