@@ -1,4 +1,5 @@
-import { CheLauncherApiError, CheLauncherClient } from './CheLauncherClient';
+import { ResponseError } from '@backstage/errors';
+import { CheLauncherClient } from './CheLauncherClient';
 
 function clientAnswering(status: number, body?: unknown) {
   const calls: Array<{ url: string; init: RequestInit }> = [];
@@ -7,7 +8,10 @@ function clientAnswering(status: number, body?: unknown) {
     fetchApi: {
       fetch: (async (url: string, init: RequestInit) => {
         calls.push({ url, init });
-        return new Response(body === undefined ? null : JSON.stringify(body), { status });
+        return new Response(body === undefined ? null : JSON.stringify(body), {
+          status,
+          headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+        });
       }) as typeof fetch,
     },
   });
@@ -46,11 +50,21 @@ describe('CheLauncherClient', () => {
     expect(calls[0].init.method).toBe('DELETE');
   });
 
-  it('throws the API error message', async () => {
+  it("throws a ResponseError carrying the status and the API's error body", async () => {
     const { client } = clientAnswering(409, { error: "Workspace with name 'ws' already exists" });
     const error = await client.startWorkspace('ns.ws').catch(e => e);
-    expect(error).toBeInstanceOf(CheLauncherApiError);
-    expect(error.status).toBe(409);
-    expect(error.message).toBe("Workspace with name 'ws' already exists");
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(409);
+    // The plugin's {"error": "..."} body is not Backstage's error shape: ResponseError keeps its text.
+    expect(error.body.error.message).toContain(`{"error":"Workspace with name 'ws' already exists"}`);
+  });
+
+  it('throws a ResponseError for a 400 with details, keeping them', async () => {
+    const body = { error: 'Invalid request body: devfileUrl is required', details: [{ path: 'devfileUrl', message: 'is required' }] };
+    const { client } = clientAnswering(400, body);
+    const error = await client.createWorkspace({} as any).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(400);
+    expect(error.body.error.message).toContain(JSON.stringify(body));
   });
 });

@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import {
   CreateWorkspaceRequest,
   CreateWorkspaceResponse,
@@ -26,24 +27,8 @@ export interface CheLauncherFetchApi {
 }
 
 /**
- * A non-2xx answer of the che-launcher API.
- *
- * @public
- */
-export class CheLauncherApiError extends Error {
-  readonly name = 'CheLauncherApiError';
-
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown[],
-  ) {
-    super(message);
-  }
-}
-
-/**
- * A typed client of `/api/che-launcher`, usable from a Backstage frontend.
+ * A typed client of `/api/che-launcher`, usable from a Backstage frontend. A non-2xx answer
+ * throws Backstage's `ResponseError` (`@backstage/errors`).
  *
  * @public
  */
@@ -96,21 +81,15 @@ export class CheLauncherClient {
       headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (!response.ok) {
+      // Backstage's convention: the status is `error.response.status`; the API's
+      // `{"error": "...", "details": [...]}` body is kept in `error.body.error.message`.
+      throw await ResponseError.fromResponse(response);
+    }
     if (response.status === 204) {
       return undefined as T;
     }
     const text = await response.text();
-    let parsed: any;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!response.ok) {
-      const message =
-        typeof parsed?.error === 'string' ? parsed.error : `Request failed with ${response.status}`;
-      throw new CheLauncherApiError(response.status, message, parsed?.details);
-    }
-    return parsed as T;
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 }

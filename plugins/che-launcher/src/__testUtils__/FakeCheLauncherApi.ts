@@ -6,7 +6,7 @@ import type {
   ListWorkspacesResponse,
   Workspace,
 } from '@fawkes/plugin-che-launcher-common';
-import { CheLauncherApiError } from '@fawkes/plugin-che-launcher-common';
+import { ResponseError } from '@backstage/errors';
 import type { CheLauncherApi } from '../api/CheLauncherApi';
 import type { WorkspaceView } from '../components/workspaceStatus';
 
@@ -21,7 +21,7 @@ export class FakeCheLauncherApi implements CheLauncherApi {
   calls: { method: string; args: unknown[] }[] = [];
   /** Reads a Starting workspace needs before it runs. */
   readsToRun = 1;
-  private readonly errors = new Map<string, unknown>();
+  private readonly errors = new Map<string, { status: number; message: string }>();
   private readonly reads = new Map<string, number>();
   /** A start fails as the operator's FailedStart does: Starting → Failed with this message. */
   failStartWith?: string;
@@ -29,15 +29,15 @@ export class FakeCheLauncherApi implements CheLauncherApi {
   reuse?: string;
 
   failNext(method: keyof CheLauncherApi, status: number, message: string) {
-    this.errors.set(method, new CheLauncherApiError(status, message));
+    this.errors.set(method, { status, message });
   }
 
-  private enter(method: string, args: unknown[]) {
+  private async enter(method: string, args: unknown[]) {
     this.calls.push({ method, args });
     const error = this.errors.get(method);
     if (error) {
       this.errors.delete(method);
-      throw error;
+      throw await apiError(error.status, error.message);
     }
   }
 
@@ -58,9 +58,9 @@ export class FakeCheLauncherApi implements CheLauncherApi {
     }
   }
 
-  private find(id: string): WorkspaceView {
+  private async find(id: string): Promise<WorkspaceView> {
     const w = this.workspaces.find(x => x.workspaceId === id);
-    if (!w) throw new CheLauncherApiError(404, 'Workspace not found');
+    if (!w) throw await apiError(404, 'Workspace not found');
     return w;
   }
 
@@ -83,25 +83,25 @@ export class FakeCheLauncherApi implements CheLauncherApi {
   }
 
   async listDevfiles(): Promise<ListDevfilesResponse> {
-    this.enter('listDevfiles', []);
+    await this.enter('listDevfiles', []);
     return { devfiles: this.templates };
   }
 
   async listWorkspaces(): Promise<ListWorkspacesResponse> {
-    this.enter('listWorkspaces', []);
+    await this.enter('listWorkspaces', []);
     this.advance();
     const workspaces = this.workspaces.map(w => ({ ...w }));
     return { workspaces: workspaces as Workspace[], total: workspaces.length };
   }
 
   async getWorkspace(id: string): Promise<Workspace> {
-    this.enter('getWorkspace', [id]);
-    return { ...this.find(id) };
+    await this.enter('getWorkspace', [id]);
+    return { ...(await this.find(id)) };
   }
 
   async createWorkspace(request: CreateWorkspaceRequest): Promise<CreateWorkspaceResponse> {
-    this.enter('createWorkspace', [request]);
-    if (this.reuse) return { ...this.find(this.reuse) };
+    await this.enter('createWorkspace', [request]);
+    if (this.reuse) return { ...(await this.find(this.reuse)) };
     const w = this.add({
       name: request.name ?? `ws-${this.workspaces.length + 1}`,
       status: 'Starting',
@@ -113,23 +113,36 @@ export class FakeCheLauncherApi implements CheLauncherApi {
   }
 
   async startWorkspace(id: string): Promise<Workspace> {
-    this.enter('startWorkspace', [id]);
-    const w = this.find(id);
+    await this.enter('startWorkspace', [id]);
+    const w = await this.find(id);
     Object.assign(w, { status: 'Starting', phase: 'Starting', statusMessage: null });
     this.reads.set(id, -1);
     return { ...w };
   }
 
   async stopWorkspace(id: string): Promise<Workspace> {
-    this.enter('stopWorkspace', [id]);
-    const w = this.find(id);
+    await this.enter('stopWorkspace', [id]);
+    const w = await this.find(id);
     Object.assign(w, { status: 'Stopping', phase: 'Stopping' });
     return { ...w };
   }
 
   async deleteWorkspace(id: string): Promise<void> {
-    this.enter('deleteWorkspace', [id]);
-    this.find(id);
+    await this.enter('deleteWorkspace', [id]);
+    await this.find(id);
     this.workspaces = this.workspaces.filter(w => w.workspaceId !== id);
   }
+}
+
+/** What CheLauncherClient throws for a non-2xx answer: a ResponseError with the API's body. */
+function apiError(status: number, message: string): Promise<ResponseError> {
+  const body = JSON.stringify({ error: message });
+  const response = {
+    ok: false,
+    status,
+    statusText: '',
+    headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? 'application/json' : null) },
+    text: async () => body,
+  };
+  return ResponseError.fromResponse(response as unknown as Response);
 }

@@ -127,6 +127,9 @@ describe('EntityCheCard', () => {
     const alert = await screen.findByTestId('che-error');
     expect(alert).toHaveTextContent(title);
     expect(alert).toHaveTextContent(message);
+    // The API's own words, not the ResponseError's status line or raw JSON body.
+    expect(alert).not.toHaveTextContent('Request failed');
+    expect(alert).not.toHaveTextContent('{');
     expect(screen.queryByTestId('che-launch-progress')).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Open in Che' })).toBeEnabled();
   });

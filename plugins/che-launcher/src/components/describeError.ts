@@ -9,15 +9,14 @@ export interface CheErrorView {
 }
 
 function statusOf(error: unknown): number | undefined {
-  if (error instanceof ResponseError) return error.response.status;
-  const status = (error as { status?: unknown })?.status;
-  return typeof status === 'number' ? status : undefined;
+  return error instanceof ResponseError ? error.response.status : undefined;
 }
 
 function messageOf(error: unknown): string {
   if (error instanceof ResponseError) {
-    // A non-Backstage body ({"error": "..."}) is kept in the message after the status line.
-    const text = error.message;
+    // CheLauncherClient's ResponseError keeps the API's {"error": "..."} body as text, after
+    // "Request failed with status ...", in its body's message.
+    const text = error.body?.error?.message ?? error.message;
     const json = text.indexOf('{');
     if (json >= 0) {
       try {
@@ -27,7 +26,7 @@ function messageOf(error: unknown): string {
         // not JSON: keep the text
       }
     }
-    return error.body?.error?.message ?? text;
+    return text;
   }
   return error instanceof Error ? error.message : String(error);
 }
