@@ -40,6 +40,7 @@ function config(port: number, cheLauncher: Record<string, unknown> = {}) {
         limits: { maxRunningWorkspacesPerUser: 3 },
         devfiles: [
           { name: 'goldenpath-python', displayName: 'Python', description: 'Python', url: devfile('goldenpath-python') },
+          { name: 'goldenpath-ai', displayName: 'AI', description: 'AI', url: devfile('goldenpath-ai') },
           { name: 'goldenpath-broken', displayName: 'Broken', description: 'Broken', url: devfile('goldenpath-broken') },
         ],
         ...cheLauncher,
@@ -83,7 +84,7 @@ describe('cheLauncherModuleStandInCluster', () => {
     }
   }, 60_000);
 
-  it('fails the bundled broken devfile as the operator does: Failed with the reason', async () => {
+  it('runs the other bundled golden-path devfile, and fails the broken one as the operator does: Failed with the reason', async () => {
     const port = await freePort();
     const backend = await startTestBackend({
       features: [cheLauncherPlugin, cheLauncherModuleStandInCluster, config(port)],
@@ -100,6 +101,10 @@ describe('cheLauncherModuleStandInCluster', () => {
         return res.body.status === 'Failed' && res.body;
       });
       expect(failed.statusMessage).toMatch(/ErrImagePull/);
+
+      const ai = await api.post('/api/che-launcher/workspaces').set('Authorization', user).send({ template: 'goldenpath-ai' });
+      expect({ status: ai.status, body: ai.body }).toMatchObject({ status: 201, body: { devfile: { name: 'goldenpath-ai' } } });
+      await eventually(async () => (await api.get(`/api/che-launcher/workspaces/${ai.body.workspaceId}`).set('Authorization', user)).body.status === 'Running');
     } finally {
       await backend.stop();
     }
