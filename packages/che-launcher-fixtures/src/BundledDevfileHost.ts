@@ -33,6 +33,9 @@ export class BundledDevfileHost {
   ) {}
 
   static async start(options: { port: number; files?: Map<string, string> }): Promise<BundledDevfileHost> {
+    if (typeof tls.setDefaultCACertificates !== 'function') {
+      throw new Error(`trusting its certificate needs Node.js 22.19+ or 24.5+ (tls.setDefaultCACertificates); this is ${process.version}`);
+    }
     const files = options.files ?? bundledDevfiles();
     const pems = selfsigned.generate([{ name: 'commonName', value: HOST }], {
       days: 7,
