@@ -37,10 +37,28 @@ async function guestToken(backend: string): Promise<string> {
   return (await res.json()).backstageIdentity.token;
 }
 
-async function api<T>(backend: string, token: string, path: string): Promise<T> {
-  const res = await fetch(`${backend}/api/${path}`, { headers: { Authorization: `Bearer ${token}` } });
+async function api<T>(backend: string, token: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${backend}/api/${path}`, {
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body ? { method: 'POST', body: JSON.stringify(body) } : {}),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
+}
+
+/** The dev-only static service token of app-config.yaml (1000 requests a minute, not a user's 100). */
+const SERVICE_TOKEN = 'dev-service-token-change-me';
+
+/** Runs `tasks` with at most `concurrency` at once; the wall time in ms. */
+async function timed(tasks: Array<() => Promise<unknown>>, concurrency: number): Promise<number> {
+  const started = Date.now();
+  const queue = [...tasks];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let task = queue.shift(); task; task = queue.shift()) await task();
+    }),
+  );
+  return Date.now() - started;
 }
 
 async function expectAccessible(page: Page, name: string, exclude: string[] = []) {
@@ -87,7 +105,7 @@ async function cardValues(page: Page) {
 }
 
 type Metric = { value: number | null; performance: string | null };
-type DoraResponse = { metrics: Record<(typeof METRICS)[number], Metric> };
+type DoraResponse = { metrics: Record<(typeof METRICS)[number], Metric>; cachedAt?: string };
 type Deployment = { version: string | null; environment: string | null; startTime: string | null };
 
 describe('app end to end (Chromium)', () => {
@@ -152,8 +170,9 @@ describe('app end to end (Chromium)', () => {
       });
     }
     await expect(page.getByTestId('grafana-link').getAttribute('href')).resolves.toContain('/d/qNo8_0M4z/dora?');
+    // The page's answer was computed for it (the first request for these figures): no cached hint.
+    expect(await page.getByTestId('dora-card').getByTestId('dora-cached').count()).toBe(0);
     await expectAccessible(page, 'entity overview');
-    await page.getByTestId('dora-card').screenshot({ path: join(screenshots, 'dora-card.png') });
   });
 
   it('draws one point per bucket of /dora-metrics/series on the DORA Metrics tab', async () => {
@@ -180,6 +199,7 @@ describe('app end to end (Chromium)', () => {
     const nonZero = series.buckets.filter(bucket => (bucket.deploymentDays ?? 0) > 0).length;
     await expect(bars.locator('.recharts-bar-rectangle').count()).resolves.toBe(nonZero);
     figures['series buckets drawn'] = series.buckets.length;
+
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(screenshots, 'dora-tab.png') });
   });
@@ -188,29 +208,42 @@ describe('app end to end (Chromium)', () => {
     const history = page.getByTestId('deployment-history');
     const rows = history.getByRole('row').filter({ has: page.getByRole('rowheader') });
     await rows.first().waitFor();
-    const all = await api<{ deployments: Deployment[]; total: number }>(
-      backendUrl,
-      token,
-      'devlake/deployment-history?service=my-service&limit=100',
-    );
-    const newest = [...all.deployments].sort((a, b) => (b.startTime ?? '').localeCompare(a.startTime ?? ''));
+    type HistoryPage = { deployments: Deployment[]; total: number };
+    const pageOf = (query: string) => api<HistoryPage>(backendUrl, token, `devlake/deployment-history?service=my-service&${query}`);
+    const [first, second] = [await pageOf('limit=10&offset=0'), await pageOf('limit=10&offset=10')];
+    expect(first.total).toBeGreaterThan(10);
     const versions = async () => (await rows.getByRole('rowheader').allTextContents()).map(t => t.trim());
-    await expect(versions()).resolves.toEqual(newest.slice(0, 10).map(d => d.version ?? '—'));
+    await expect(versions()).resolves.toEqual(first.deployments.map(d => d.version ?? '—'));
+    // The next page is the backend's next page (offset=10), not a slice of a bigger answer.
+    const nextRequest = page.waitForRequest(r => r.url().includes('/api/devlake/deployment-history'));
     await history.getByRole('button', { name: /next/i }).click();
-    await expect(versions()).resolves.toEqual(newest.slice(10, 20).map(d => d.version ?? '—'));
+    const next = new URL((await nextRequest).url()).searchParams;
+    expect({ offset: next.get('offset'), limit: next.get('limit') }).toEqual({ offset: '10', limit: '10' });
+    await history.getByRole('rowheader').filter({ hasText: second.deployments[0].version ?? '—' }).first().waitFor();
+    await expect(versions()).resolves.toEqual(second.deployments.map(d => d.version ?? '—'));
 
     await history.getByRole('button', { name: /Environment$/ }).click();
     await page.getByRole('option', { name: 'Staging' }).click();
-    const staging = await api<{ deployments: Deployment[]; total: number }>(
-      backendUrl,
-      token,
-      'devlake/deployment-history?service=my-service&environment=staging&limit=100',
-    );
+    const staging = await pageOf('environment=staging&limit=10&offset=0');
     await history.getByTestId('deployment-total').filter({ hasText: String(staging.total) }).waitFor();
+    await history.getByRole('rowheader').filter({ hasText: staging.deployments[0].version ?? '—' }).first().waitFor();
+    await expect(versions()).resolves.toEqual(staging.deployments.map(d => d.version ?? '—'));
     const environments = (await rows.locator('[role=gridcell]:nth-child(2), td:nth-child(2)').allTextContents()).map(t => t.trim());
-    expect(environments.length).toBe(Math.min(10, staging.deployments.length));
     expect(new Set(environments)).toEqual(new Set(['staging']));
     await expectAccessible(page, 'DORA Metrics tab');
+  });
+
+  it('shows the cache age of the overview’s figures when they come from the backend’s cache', async () => {
+    // The overview's request again (the same 30 days): within devlake.cache.ttl, so cached.
+    await page.goto(`${appUrl}/catalog/default/component/my-service`);
+    const cached = page.getByTestId('dora-card').getByTestId('dora-cached');
+    await cached.waitFor();
+    const again = await api<DoraResponse>(backendUrl, token, 'devlake/dora-metrics?project=my-service');
+    expect(again.cachedAt).toEqual(expect.any(String));
+    await expect(cached.getAttribute('title')).resolves.toBe(`Computed at ${again.cachedAt}`);
+    await expect(cached.textContent()).resolves.toMatch(/cached \d+ (s|min) ago/);
+    await page.mouse.move(0, 0);
+    await page.getByTestId('dora-card').screenshot({ path: join(screenshots, 'dora-card.png') });
   });
 
   it('lists a team’s services on its group page', async () => {
@@ -221,9 +254,19 @@ describe('app end to end (Chromium)', () => {
     );
     const names = owned.items.map(e => e.metadata.name).sort();
     expect(names.length).toBeGreaterThan(0);
+    const devlakeRequests: string[] = [];
+    const onRequest = (r: { url(): string; method(): string }) => {
+      if (r.url().includes('/api/devlake/')) devlakeRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    };
+    page.on('request', onRequest);
     await page.goto(`${appUrl}/catalog/default/group/platform-team/dora`);
     const table = page.getByTestId('team-services');
     await table.getByTestId('team-services-progress').filter({ hasText: /^\d+ services?$/ }).waitFor();
+    page.off('request', onRequest);
+    // The team's card and one batch for its services (up to 25), not one request per service.
+    expect(devlakeRequests.sort()).toEqual(
+      ['GET /api/devlake/dora-metrics', ...Array(Math.ceil(names.length / 25)).fill('POST /api/devlake/dora-metrics/batch')].sort(),
+    );
     const listed = (await table.getByRole('rowheader').allTextContents()).map(t => t.trim()).sort();
     expect(listed).toEqual(names);
     await expectAccessible(page, 'team view');
@@ -243,8 +286,7 @@ describe('app end to end (Chromium)', () => {
         {
           devlake: { database: { client: 'better-sqlite3', connection: { filename: scale.devlakeFile } } },
           catalog: { locations: [{ type: 'file', target: scale.catalogFile, rules: [{ allow: ['Component', 'Group'] }] }] },
-          // 20 team pages of 6 services each is more than a user's default 100 requests a minute.
-          apiGuard: { rateLimit: { user: { limit: 2000 } } },
+          // The user's default rate limit (100 requests a minute): 20 team pages take 40.
         },
       ],
     });
@@ -252,6 +294,11 @@ describe('app end to end (Chromium)', () => {
     await waitForCatalog(backendUrl, token, 'kind=component', 120);
     await waitForCatalog(backendUrl, token, 'kind=group', 20);
     await signInAsGuest(page, appUrl);
+    let devlakeRequests = 0;
+    const count = (r: { url(): string }) => {
+      if (r.url().includes('/api/devlake/')) devlakeRequests++;
+    };
+    page.on('request', count);
     const times: number[] = [];
     for (const team of scale.teams) {
       const started = Date.now();
@@ -264,12 +311,44 @@ describe('app end to end (Chromium)', () => {
       await page.getByTestId('dora-card').getByTestId('dora-metric-deploymentFrequency').getByTestId('value').waitFor();
       times.push(Date.now() - started);
     }
+    page.off('request', count);
     figures['team view, 120 services in 20 teams: page load to all rows (ms)'] = {
       first: times[0],
       median: median(times),
       max: Math.max(...times),
       teams: times.length,
     };
+    figures['team view, 20 team pages: devlake requests (rate limit 100/min per user)'] = devlakeRequests;
     expect(times).toHaveLength(20);
+    expect(devlakeRequests).toBe(40);
+
+    // The same 120 services' figures over the API, uncached (a period no page asked for):
+    // one GET per service, 6 at a time (the team view before the batch route), against one
+    // batch per team, 2 at a time.
+    const byTeam = scale.teams.map(team => scale.servicesByTeam.get(team)!);
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    // Warms the service token's catalog lookups (devlake.cache.catalogTtl) for both variants.
+    await timed(
+      byTeam.map(projects => () =>
+        api(backendUrl, SERVICE_TOKEN, 'devlake/dora-metrics/batch', { projects, startDate: day(63), endDate: day(3) }),
+      ),
+      2,
+    );
+    const perService = await timed(
+      byTeam
+        .flat()
+        .map(name => () => api(backendUrl, SERVICE_TOKEN, `devlake/dora-metrics?project=${name}&startDate=${day(61)}&endDate=${day(1)}`)),
+      6,
+    );
+    const batched = await timed(
+      byTeam.map(projects => () =>
+        api(backendUrl, SERVICE_TOKEN, 'devlake/dora-metrics/batch', { projects, startDate: day(62), endDate: day(2) }),
+      ),
+      2,
+    );
+    figures['120 services over the API, uncached: 120 GETs (6 at once) vs 20 batches (2 at once) (ms)'] = {
+      perService,
+      batched,
+    };
   });
 });
