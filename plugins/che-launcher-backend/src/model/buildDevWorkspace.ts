@@ -17,6 +17,7 @@ import {
   MANAGED_BY,
 } from './constants';
 import { EditorUrls, editorTemplateAnnotations, editorTemplateSpec } from './editorTemplate';
+import { mergeDeep } from './mergeDeep';
 import { ownerLabelValue } from './names';
 import { DevWorkspace, DevWorkspaceTemplate } from './types';
 
@@ -65,32 +66,6 @@ export interface DevWorkspaceInput {
 export const STORAGE_TYPE_ATTRIBUTE = 'controller.devfile.io/storage-type';
 /** The DevWorkspace's display name in the Che dashboard (Che ≥ 7.116 sets it to the name). */
 export const LABEL_DISPLAY_NAME = 'kubernetes.io/metadata.name';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** lodash `merge`, as the generator uses it: objects and arrays merged deeply, `source` wins. */
-function mergeDeep(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...target };
-  for (const [key, value] of Object.entries(source)) {
-    if (value === undefined) continue;
-    const current = merged[key];
-    if (isPlainObject(value)) {
-      merged[key] = mergeDeep(isPlainObject(current) ? current : {}, value);
-    } else if (Array.isArray(value)) {
-      const base = Array.isArray(current) ? [...current] : [];
-      value.forEach((item, i) => {
-        if (item === undefined) return;
-        base[i] = isPlainObject(item) ? mergeDeep(isPlainObject(base[i]) ? (base[i] as Record<string, unknown>) : {}, item) : item;
-      });
-      merged[key] = base;
-    } else {
-      merged[key] = value;
-    }
-  }
-  return merged;
-}
 
 /** The template attribute that points DWO at Che's operator config. */
 export const DEVWORKSPACE_CONFIG_ATTRIBUTE = 'controller.devfile.io/devworkspace-config';
