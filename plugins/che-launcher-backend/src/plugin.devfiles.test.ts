@@ -6,7 +6,7 @@ import {
   goldenDevfile,
   objectsOf,
   startCheLauncher,
-  startKube,
+  useCheLauncher,
   user,
 } from './__testUtils__/harness';
 import { FIXTURE_HOST, serveDevfiles, UNLISTED_HOST } from './__testUtils__/devfileHost';
@@ -18,43 +18,38 @@ const SLOW_DEVFILE_MS = 2500;
 describe('che-launcher: devfile content and reading', () => {
   let kube: KubeApiTestServer;
   let server: any;
-  let stopBackend: () => Promise<void>;
 
-  beforeAll(async () => {
-    kube = await startKube(['ivan-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
-    const backend = await startCheLauncher({
-      kube,
-      files: {
-        '/goldenpath-python.yaml': { body: goldenDevfile },
-        '/slow.yaml': { body: goldenDevfile, delayMs: SLOW_DEVFILE_MS },
-        '/js-function.yaml': {
-          body: goldenDevfile.replace('metadata:\n', 'hook: !!js/function "function () { return 1 }"\nmetadata:\n'),
+  useCheLauncher(
+    {
+      namespaces: ['ivan-workspaces'],
+      controller: { startDelayMs: 50, stopDelayMs: 50 },
+      backend: () => ({
+        files: {
+          '/goldenpath-python.yaml': { body: goldenDevfile },
+          '/slow.yaml': { body: goldenDevfile, delayMs: SLOW_DEVFILE_MS },
+          '/js-function.yaml': {
+            body: goldenDevfile.replace('metadata:\n', 'hook: !!js/function "function () { return 1 }"\nmetadata:\n'),
+          },
+          '/moved.yaml': { redirect: `https://${FIXTURE_HOST}/goldenpath-python.yaml`, status: 301 },
+          '/to-http.yaml': { redirect: `http://${FIXTURE_HOST}/goldenpath-python.yaml` },
+          '/to-unlisted.yaml': { redirect: `https://${UNLISTED_HOST}/goldenpath-python.yaml?token=abc` },
+          '/via-unlisted.yaml': { redirect: `https://${UNLISTED_HOST}/back.yaml` },
+          '/back.yaml': { redirect: `https://${FIXTURE_HOST}/goldenpath-python.yaml` },
+          ...Object.fromEntries(
+            Array.from({ length: 6 }, (_, i) => [
+              `/hop-${i}.yaml`,
+              { redirect: `https://${FIXTURE_HOST}/${i === 5 ? 'goldenpath-python' : `hop-${i + 1}`}.yaml` },
+            ]),
+          ),
+          '/local-tag.yaml': {
+            body: goldenDevfile.replace('metadata:\n', 'metadata:\n  provider: !foo bar\n'),
+          },
         },
-        '/moved.yaml': { redirect: `https://${FIXTURE_HOST}/goldenpath-python.yaml`, status: 301 },
-        '/to-http.yaml': { redirect: `http://${FIXTURE_HOST}/goldenpath-python.yaml` },
-        '/to-unlisted.yaml': { redirect: `https://${UNLISTED_HOST}/goldenpath-python.yaml?token=abc` },
-        '/via-unlisted.yaml': { redirect: `https://${UNLISTED_HOST}/back.yaml` },
-        '/back.yaml': { redirect: `https://${FIXTURE_HOST}/goldenpath-python.yaml` },
-        ...Object.fromEntries(
-          Array.from({ length: 6 }, (_, i) => [
-            `/hop-${i}.yaml`,
-            { redirect: `https://${FIXTURE_HOST}/${i === 5 ? 'goldenpath-python' : `hop-${i + 1}`}.yaml` },
-          ]),
-        ),
-        '/local-tag.yaml': {
-          body: goldenDevfile.replace('metadata:\n', 'metadata:\n  provider: !foo bar\n'),
-        },
-      },
-      cheLauncher: { limits: { maxRunningWorkspacesPerUser: -1 } },
-    });
-    server = backend.server;
-    stopBackend = () => backend.stop();
-  });
-
-  afterAll(async () => {
-    await stopBackend?.();
-    await kube?.stop();
-  });
+        cheLauncher: { limits: { maxRunningWorkspacesPerUser: -1 } },
+      }),
+    },
+    env => ({ kube, server } = env),
+  );
 
   const create = (file: string, name?: string) =>
     checked(server)

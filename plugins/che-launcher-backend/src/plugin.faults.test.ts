@@ -11,6 +11,7 @@ import {
   goldenDevfile,
   objectsOf,
   startCheLauncher,
+  useCheLauncher,
   startKube,
   user,
 } from './__testUtils__/harness';
@@ -24,38 +25,33 @@ jest.setTimeout(30_000);
 describe('che-launcher: Kubernetes API faults', () => {
   let kube: KubeApiTestServer;
   let server: any;
-  let stopBackend: () => Promise<void>;
 
-  beforeAll(async () => {
-    kube = await startKube(['erin-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
-    const backend = await startCheLauncher({
-      kube,
-      files: {
-        '/goldenpath-python.yaml': { body: goldenDevfile },
-        '/slow.yaml': { body: goldenDevfile, delayMs: 3000 },
-      },
-      cheLauncher: {
-        kubernetes: {
-          type: 'url',
-          url: kube.url,
-          token: 'test-token',
-          skipTLSVerify: true,
-          requestTimeout: REQUEST_TIMEOUT_MS,
+  useCheLauncher(
+    {
+      namespaces: ['erin-workspaces'],
+      controller: { startDelayMs: 50, stopDelayMs: 50 },
+      backend: cluster => ({
+        files: {
+          '/goldenpath-python.yaml': { body: goldenDevfile },
+          '/slow.yaml': { body: goldenDevfile, delayMs: 3000 },
         },
-        devfileReadTimeout: '500ms',
-        limits: { maxRunningWorkspacesPerUser: -1 },
-      },
-    });
-    server = backend.server;
-    stopBackend = () => backend.stop();
-  });
+        cheLauncher: {
+          kubernetes: {
+            type: 'url',
+            url: cluster.url,
+            token: 'test-token',
+            skipTLSVerify: true,
+            requestTimeout: REQUEST_TIMEOUT_MS,
+          },
+          devfileReadTimeout: '500ms',
+          limits: { maxRunningWorkspacesPerUser: -1 },
+        },
+      }),
+    },
+    env => ({ kube, server } = env),
+  );
 
   afterEach(() => kube.faults.clear());
-
-  afterAll(async () => {
-    await stopBackend?.();
-    await kube?.stop();
-  });
 
   const list = () =>
     checked(server).get('/api/che-launcher/workspaces').set('Authorization', user('erin'));

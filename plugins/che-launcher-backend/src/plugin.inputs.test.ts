@@ -7,8 +7,7 @@ import {
   devfileUrl,
   goldenDevfile,
   objectsOf,
-  startCheLauncher,
-  startKube,
+  useCheLauncher,
   user,
 } from './__testUtils__/harness';
 
@@ -53,23 +52,17 @@ const files = {
 describe('che-launcher: bad input leaves nothing behind', () => {
   let kube: KubeApiTestServer;
   let server: any;
-  let stopBackend: () => Promise<void>;
 
-  beforeAll(async () => {
-    kube = await startKube(['dave-workspaces', 'alice-workspaces', 'kube-system']);
-    const backend = await startCheLauncher({
-      kube,
-      files,
-      cheLauncher: { maxDevfileSize: MAX_DEVFILE_SIZE },
-    });
-    server = backend.server;
-    stopBackend = () => backend.stop();
-  });
-
-  afterAll(async () => {
-    await stopBackend?.();
-    await kube?.stop();
-  });
+  useCheLauncher(
+    {
+      namespaces: ['dave-workspaces', 'alice-workspaces', 'kube-system'],
+      backend: () => ({
+        files,
+        cheLauncher: { maxDevfileSize: MAX_DEVFILE_SIZE },
+      }),
+    },
+    env => ({ kube, server } = env),
+  );
 
   /** Nothing half-made anywhere in the cluster (besides the path-trick test's own fixture). */
   function expectNothingInCluster() {

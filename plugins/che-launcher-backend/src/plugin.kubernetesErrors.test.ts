@@ -8,6 +8,7 @@ import {
   KUBE_TOKEN,
   objectsOf,
   startCheLauncher,
+  useCheLauncher,
   startKube,
   user,
 } from './__testUtils__/harness';
@@ -21,26 +22,21 @@ jest.setTimeout(30_000);
 describe('che-launcher: Kubernetes answers map to documented statuses', () => {
   let kube: KubeApiTestServer;
   let server: any;
-  let stopBackend: () => Promise<void>;
 
-  beforeAll(async () => {
-    kube = await startKube(['grace-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
-    const backend = await startCheLauncher({
-      kube,
-      files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
-    });
-    server = backend.server;
-    stopBackend = () => backend.stop();
-  });
+  useCheLauncher(
+    {
+      namespaces: ['grace-workspaces'],
+      controller: { startDelayMs: 50, stopDelayMs: 50 },
+      backend: () => ({
+        files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
+      }),
+    },
+    env => ({ kube, server } = env),
+  );
 
   afterEach(() => {
     kube.faults.clear();
     kube.allowAll();
-  });
-
-  afterAll(async () => {
-    await stopBackend?.();
-    await kube?.stop();
   });
 
   const list = () =>

@@ -7,8 +7,7 @@ import {
   devfileUrl,
   goldenDevfile,
   objectsOf,
-  startCheLauncher,
-  startKube,
+  useCheLauncher,
   user,
 } from './__testUtils__/harness';
 import { ORPHAN_SWEEP_TASK_ID } from './plugin';
@@ -22,34 +21,29 @@ jest.setTimeout(30_000);
 describe('che-launcher: failed creates leave nothing behind', () => {
   let kube: KubeApiTestServer;
   let server: any;
-  let stopBackend: () => Promise<void>;
   // The test utilities' scheduler (its factory is not in the public type): tasks run when the
   // test triggers them, through the plugin's real task function.
   const scheduler = mockServices.scheduler() as ReturnType<typeof mockServices.scheduler> & {
     factory(options?: { skipTaskRunOnStartup?: boolean }): any;
   };
 
-  beforeAll(async () => {
-    kube = await startKube(['heidi-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
-    const backend = await startCheLauncher({
-      kube,
-      files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
-      cheLauncher: {
-        limits: { maxRunningWorkspacesPerUser: -1 },
-        orphanSweep: { frequency: { minutes: 5 }, minAge: { milliseconds: 1 } },
-      },
-      features: [scheduler.factory({ skipTaskRunOnStartup: true })],
-    });
-    server = backend.server;
-    stopBackend = () => backend.stop();
-  });
+  useCheLauncher(
+    {
+      namespaces: ['heidi-workspaces'],
+      controller: { startDelayMs: 50, stopDelayMs: 50 },
+      backend: () => ({
+        files: { '/goldenpath-python.yaml': { body: goldenDevfile } },
+        cheLauncher: {
+          limits: { maxRunningWorkspacesPerUser: -1 },
+          orphanSweep: { frequency: { minutes: 5 }, minAge: { milliseconds: 1 } },
+        },
+        features: [scheduler.factory({ skipTaskRunOnStartup: true })],
+      }),
+    },
+    env => ({ kube, server } = env),
+  );
 
   afterEach(() => kube.faults.clear());
-
-  afterAll(async () => {
-    await stopBackend?.();
-    await kube?.stop();
-  });
 
   const create = (name: string) =>
     checked(server)

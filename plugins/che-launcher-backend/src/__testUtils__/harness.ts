@@ -92,6 +92,38 @@ export async function startCheLauncher(options: {
   return backend;
 }
 
+/** What {@link useCheLauncher} hands a test file once both servers run. */
+export interface CheLauncherUnderTest {
+  kube: KubeApiTestServer;
+  server: any;
+}
+
+/**
+ * A describe block's kube test server (with `namespaces`) and a che-launcher backend on it:
+ * started before its tests (`backend` gives the backend's options, knowing the kube server),
+ * handed to `started`, and both stopped after them.
+ */
+export function useCheLauncher(
+  options: {
+    namespaces: string[];
+    controller?: Parameters<typeof startKube>[1];
+    backend?: (kube: KubeApiTestServer) => Omit<Parameters<typeof startCheLauncher>[0], 'kube'>;
+  },
+  started: (env: CheLauncherUnderTest) => void,
+) {
+  let kube: KubeApiTestServer | undefined;
+  let backend: Awaited<ReturnType<typeof startCheLauncher>> | undefined;
+  beforeAll(async () => {
+    kube = await startKube(options.namespaces, options.controller);
+    backend = await startCheLauncher({ kube, ...options.backend?.(kube) });
+    started({ kube, server: backend.server });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await kube?.stop();
+  });
+}
+
 /** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
