@@ -231,6 +231,7 @@ describe('app end to end (Chromium)', () => {
     const environments = (await rows.locator('[role=gridcell]:nth-child(2), td:nth-child(2)').allTextContents()).map(t => t.trim());
     expect(new Set(environments)).toEqual(new Set(['staging']));
     await expectAccessible(page, 'DORA Metrics tab');
+    await history.screenshot({ path: join(screenshots, 'dora-history.png') });
   });
 
   it('shows the cache age of the overview’s figures when they come from the backend’s cache', async () => {
