@@ -135,4 +135,19 @@ describe('cheLauncherModuleStandInCluster', () => {
       await kube.stop();
     }
   }, 60_000);
+
+  it('is not used when the configured cluster is unusable either: 503, never a silent simulation', async () => {
+    const port = await freePort();
+    const backend = await startTestBackend({
+      // inCluster outside a pod: no service account token.
+      features: [cheLauncherPlugin, cheLauncherModuleStandInCluster, config(port, { kubernetes: { type: 'inCluster' } })],
+    });
+    try {
+      const res = await request(backend.server).get('/api/che-launcher/workspaces').set('Authorization', user);
+      expect(res.status).toBe(503);
+      await expect(fetch(`https://localhost:${port}/devfiles/goldenpath-python.yaml`)).rejects.toThrow();
+    } finally {
+      await backend.stop();
+    }
+  }, 60_000);
 });
