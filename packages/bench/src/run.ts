@@ -23,7 +23,7 @@ async function main() {
   if (wanted('guard')) {
     console.log('guard overhead…');
     const { benchGuardOverhead } = load<typeof import('./benchmarks/guardOverhead')>('./benchmarks/guardOverhead');
-    await benchGuardOverhead(report, { seconds: 1, rounds: 20, redisUrl });
+    await benchGuardOverhead(report, { seconds: 1, rounds: 24, redisUrl });
   }
   if (wanted('guard') || wanted('limiters')) {
     console.log('guard limiter candidates…');

@@ -129,6 +129,42 @@ describe('che-launcher: reads from the informer', () => {
   });
 });
 
+describe('che-launcher: namespace lookups of a list', () => {
+  it("looks the owner's namespace up once for a list of several workspaces, not once per workspace", async () => {
+    const kube = await startKube(['lee-workspaces'], { startDelayMs: 50, stopDelayMs: 50 });
+    const files = { '/goldenpath-python.yaml': { body: goldenDevfile } };
+    const cheLauncher = { limits: { maxWorkspacesPerUser: 10, maxRunningWorkspacesPerUser: 10 } };
+    try {
+      const first = await startCheLauncher({ kube, files, cheLauncher });
+      for (const name of ['one', 'two', 'three', 'four']) {
+        const created = await checked(first.server)
+          .post('/api/che-launcher/workspaces')
+          .set('Authorization', user('lee'))
+          .send({ devfileUrl: devfileUrl('goldenpath-python.yaml'), name });
+        expect(created.status).toBe(201);
+      }
+      await first.stop();
+      // A new process: nothing looked up yet.
+      const second = await startCheLauncher({ kube, files, cheLauncher });
+      try {
+        await eventually(async () => kube.openWatches() === 1);
+        kube.clearRequests();
+        const listed = await checked(second.server).get('/api/che-launcher/workspaces').set('Authorization', user('lee'));
+        expect(listed.body.total).toBe(4);
+        // One lookup (the Che-labelled namespaces, then the template's name), shared by the four workspaces.
+        const namespaceReads = kube.requests.filter(r => r.method === 'GET' && r.path.startsWith('/api/v1/namespaces'));
+        expect(namespaceReads.length).toBeGreaterThan(0);
+        expect(namespaceReads.length).toBeLessThanOrEqual(2);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await kube.stop();
+    }
+    // Two backends one after the other on a busy machine.
+  }, 120_000);
+});
+
 describe('che-launcher: informer lifecycle', () => {
   it('watches while the plugin runs and closes the watch when it stops', async () => {
     const kube = await startKube(['kim-workspaces']);

@@ -18,7 +18,7 @@ import {
  * The Kubernetes API test server in its own process, seeded with DevWorkspaces, so the
  * benchmark's clients and the server never share an event loop. Prints one JSON line
  * `{url, token, seeded}` when ready and serves until SIGTERM. Answers the IPC message `stats`
- * with `{requests, lists, watches, other, openWatches}`: the requests received since the start
+ * with `{requests, lists, watches, other, otherKinds, openWatches}`: the requests received since the start
  * (all, DevWorkspace lists by owner as GET /workspaces makes them, watch requests, the rest) and
  * the watches open now.
  *
@@ -134,16 +134,22 @@ async function main() {
 
   // Requests by kind since the start: the log is drained on every `stats` (it keeps only the last 10,000).
   const counts = { lists: 0, watches: 0, other: 0 };
+  // The other requests by method and resource path (names and namespaces left out), to say what they are.
+  const otherKinds: Record<string, number> = {};
   process.on('message', message => {
     if (message !== 'stats') return;
     for (const r of kube.requests) {
       if (r.method === 'GET' && r.query.watch) counts.watches += 1;
       // A user's workspace list selects by the owner label; other lists are scheduled tasks (the orphan sweep) or relists.
       else if (r.method === 'GET' && r.path.endsWith('/devworkspaces') && (r.query.labelSelector ?? '').includes('owner-hash=')) counts.lists += 1;
-      else counts.other += 1;
+      else {
+        counts.other += 1;
+        const kind = `${r.method} ${r.path.replace(/\/namespaces\/[^/]+/, '/namespaces/*').replace(/^(.*\/(?:devworkspaces|devworkspacetemplates|configmaps|namespaces))\/[^/]+$/, '$1/*')}`;
+        otherKinds[kind] = (otherKinds[kind] ?? 0) + 1;
+      }
     }
     kube.clearRequests();
-    process.send!({ requests: kube.requestsReceived, ...counts, openWatches: kube.openWatches() });
+    process.send!({ requests: kube.requestsReceived, ...counts, otherKinds, openWatches: kube.openWatches() });
   });
   console.log(JSON.stringify({ url: kube.url, token: options.token, seeded: owners.length, namespaces: namespaces.length }));
   const stop = () => {

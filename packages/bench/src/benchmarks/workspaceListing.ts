@@ -28,6 +28,8 @@ interface KubeStats {
   lists: number;
   watches: number;
   other: number;
+  /** The other requests since the start by method and resource path. */
+  otherKinds: Record<string, number>;
   /** Watches open now. */
   openWatches: number;
 }
@@ -162,6 +164,11 @@ function median(values: number[]): number {
 
 type Side = 'watch' | 'direct' | 'bare' | 'bareKeepAlive';
 
+function describeKinds(kinds: Record<string, number>): string {
+  const entries = Object.entries(kinds).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return entries.length ? entries.map(([kind, n]) => `${n}× ${kind}`).join(', ') : 'none';
+}
+
 interface Scenario {
   total: number;
   calls: number;
@@ -261,6 +268,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
     const roundP50: Record<Side, number[]> = { watch: [], direct: [], bare: [], bareKeepAlive: [] };
     const apiRequests: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
     const apiLists: Record<Side, number> = { watch: 0, direct: 0, bare: 0, bareKeepAlive: 0 };
+    const otherDuring: Record<Side, Record<string, number>> = { watch: {}, direct: {}, bare: {}, bareKeepAlive: {} };
     for (let round = 0; round < scenario.rounds; round++) {
       // A B C D, then D C B A: drift of the machine's load reaches every side alike.
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
@@ -269,6 +277,9 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
         const after = await kube.stats();
         apiRequests[side] += after.requests - before.requests;
         apiLists[side] += after.lists - before.lists;
+        for (const [kind, n] of Object.entries(after.otherKinds)) {
+          otherDuring[side][kind] = (otherDuring[side][kind] ?? 0) + n - (before.otherKinds[kind] ?? 0);
+        }
         samples[side].push(...latencies);
         roundP50[side].push(percentile([...latencies].sort((a, b) => a - b), 50));
       }
@@ -403,6 +414,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
         `test server's request counter: ${apiRequests.watch} (${apiLists.watch} of them lists) during the informer ` +
         `side's ${scenario.rounds * scenario.calls} calls, ${apiRequests.direct} (${apiLists.direct} lists) during the ` +
         "direct side's; requests other than lists are watch renewals and scheduled tasks (the orphan sweep). " +
+        `Other requests during the informer side's calls: ${describeKinds(otherDuring.watch)}; during the direct side's: ${describeKinds(otherDuring.direct)}. ` +
         `Resident memory of the two backend processes after the ` +
         `rounds: ${rss.watch.toFixed(0)} MiB with the informer, ${rss.direct.toFixed(0)} MiB without.`,
     );

@@ -31,6 +31,8 @@ type Lookup =
  */
 export class UserNamespaces {
   private readonly cache = new Map<string, { name: string; expires: number }>();
+  /** Lookups under way, shared by concurrent callers (a list asks once per workspace it holds). */
+  private readonly inFlight = new Map<string, Promise<Lookup>>();
 
   constructor(
     private readonly deps: {
@@ -77,7 +79,15 @@ export class UserNamespaces {
     const key = normalizeEntityRef(owner);
     const cached = this.cache.get(key);
     if (cached && cached.expires > Date.now()) return { state: 'found', name: cached.name };
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.lookUp(owner, key).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
 
+  private async lookUp(owner: string, key: string): Promise<Lookup> {
     const cheUserName = await this.deps.userNames.of(owner);
     const labelled = await this.deps.client.list(CHE_NAMESPACE_SELECTOR);
     const mine = labelled
