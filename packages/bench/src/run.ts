@@ -32,7 +32,7 @@ const sections: Section[] = [
     title: 'guard overhead',
     run: async report => {
       const { benchGuardOverhead } = load<typeof import('./benchmarks/guardOverhead')>('./benchmarks/guardOverhead');
-      await benchGuardOverhead(report, { seconds: 1, rounds: 24, redisUrl });
+      await benchGuardOverhead(report, { seconds: 1, rounds: { memory: 32, redis: 16 }, redisUrl });
       const { benchLimiterCandidates } = load<typeof import('./benchmarks/limiterCandidates')>('./benchmarks/limiterCandidates');
       await benchLimiterCandidates(report, { redisUrl, batches: 15, requests: 20_000, inFlight: 20 });
     },

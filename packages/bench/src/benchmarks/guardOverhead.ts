@@ -53,7 +53,13 @@ type Pair = Record<Side, Sample>;
  */
 export async function benchGuardOverhead(
   report: Report,
-  opts: { seconds: number; rounds: number; redisUrl: string; profileSeconds?: number },
+  opts: {
+    seconds: number;
+    /** Rounds per store; the memory store (the target's) may get more. */
+    rounds: Record<Variant['store'], number>;
+    redisUrl: string;
+    profileSeconds?: number;
+  },
 ): Promise<void> {
   const backends = new Map<Variant, BackendProcess>();
   const profileDir = mkdtempSync(join(tmpdir(), 'fawkes-guard-profile-'));
@@ -110,7 +116,7 @@ export async function benchGuardOverhead(
       const backend = backends.get(variant)!;
       await load(backend, 'plain', 2);
       await load(backend, 'guarded', 2);
-      for (let round = 0; round < opts.rounds; round++) {
+      for (let round = 0; round < opts.rounds[variant.store]; round++) {
         const sides: Side[] = round % 2 === 0 ? ['plain', 'guarded'] : ['guarded', 'plain'];
         const pair: Partial<Pair> = {};
         for (const side of sides) pair[side] = await measure(backend, side, opts.seconds);
@@ -127,7 +133,7 @@ export async function benchGuardOverhead(
       const perCpu = ratios(variant, s => s.perCpuSecond);
       report.add({
         benchmark: 'guard overhead',
-        measure: `throughput per backend CPU-second at saturation (the throughput at equal CPU share), guarded vs plain route (${label(variant)}), median of ${opts.rounds} paired rounds`,
+        measure: `throughput per backend CPU-second at saturation (the throughput at equal CPU share), guarded vs plain route (${label(variant)}), median of ${opts.rounds[variant.store]} paired rounds`,
         value: med(variant, 'guarded', s => s.perCpuSecond),
         baseline: med(variant, 'plain', s => s.perCpuSecond),
         unit: 'req/CPU-s',
@@ -139,7 +145,7 @@ export async function benchGuardOverhead(
       const raw = ratios(variant, s => throughput(s));
       report.add({
         benchmark: 'guard overhead',
-        measure: `throughput, guarded vs plain route (${label(variant)}), median of ${opts.rounds} paired rounds`,
+        measure: `throughput, guarded vs plain route (${label(variant)}), median of ${opts.rounds[variant.store]} paired rounds`,
         value: med(variant, 'guarded', s => throughput(s)),
         baseline: med(variant, 'plain', s => throughput(s)),
         unit: 'req/s',
@@ -174,7 +180,7 @@ export async function benchGuardOverhead(
     report.note(
       `guard overhead: one backend process per rate-limit store, each serving the plain and the guarded ` +
         `route; autocannon (20 connections, ${opts.seconds} s as fast as answered, then ${opts.seconds} s at ${fixedRate} req/s ` +
-        `for the CPU per request; per store ${opts.rounds} rounds, A B then B A, after a warm-up of both routes) in the benchmark's process, not the backend's; ` +
+        `for the CPU per request; ${opts.rounds.memory} rounds for the memory store and ${opts.rounds.redis} for Redis, A B then B A, after a warm-up of both routes) in the benchmark's process, not the backend's; ` +
         `backend CPU time from /proc (per-thread schedstat, ns). Medians of the per-round ratios guarded/plain: ${variants.map(describe).join('; ')}. ` +
         'On this shared machine the raw throughput of one run moves with what other processes leave the backend ' +
         '(see its per-round ratios); per CPU-second of the backend the same runs agree far better, and that figure carries the target.',
