@@ -353,6 +353,7 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
       const { users, intervalMs, seconds } = scenario.load;
       const perMinute: Record<'watch' | 'direct', number> = { watch: 0, direct: 0 };
       const failedLists: Record<'watch' | 'direct', number> = { watch: 0, direct: 0 };
+      const failureReasons: Record<'watch' | 'direct', Record<string, number>> = { watch: {}, direct: {} };
       const latencies: Record<'watch' | 'direct', number[]> = { watch: [], direct: [] };
       for (const backend of ['direct', 'watch'] as const) {
         const list = listVia(backend);
@@ -362,8 +363,10 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
           try {
             await list();
             latencies[backend].push(performance.now() - t0);
-          } catch {
+          } catch (error) {
             failedLists[backend] += 1;
+            const reason = String((error as Error)?.message ?? error).slice(0, 120);
+            failureReasons[backend][reason] = (failureReasons[backend][reason] ?? 0) + 1;
           }
         };
         const before = await kube.stats();
@@ -400,6 +403,12 @@ async function benchScenario(report: Report, scenario: Scenario, nodeArgs?: stri
           ratio: f('watch') / f('direct'),
         });
       }
+      const reasons = (b: 'watch' | 'direct') =>
+        Object.entries(failureReasons[b]).map(([reason, n]) => `${n}× ${reason}`).join('; ') || 'none';
+      report.note(
+        `workspace listing under load (${users} users every ${intervalMs / 1000} s, one list each, the direct backend first): ` +
+          `failed lists with the informer: ${reasons('watch')}; direct: ${reasons('direct')}.`,
+      );
     }
     report.note(
       `workspace listing (${total.toLocaleString('en-US')}): ${total.toLocaleString('en-US')} DevWorkspaces built with ` +
