@@ -1,7 +1,10 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createDevLakeSchema, DevLakeTestDatabases } from '@fawkes/devlake-fixtures';
 import { api } from './__testUtils__/api';
-import { startDevLakeBackend } from './__testUtils__/backend';
+import { catalogEntities, startDevLakeBackend } from './__testUtils__/backend';
 import { buildDoraFixture, currentPeriod } from './__testUtils__/doraFixture';
 
 jest.setTimeout(60_000);
@@ -86,5 +89,59 @@ describe('POST /dora-metrics/batch bad input', () => {
     const res = await api(unconfigured).post('/api/devlake/dora-metrics/batch').set(auth).send({ projects: ['alpha'] });
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: 'DevLake database is not configured: set devlake.database' });
+  });
+});
+
+describe('POST /dora-metrics/batch catalog lookups', () => {
+  it('resolves the plain names in two catalog requests in all, then from the lookup cache', async () => {
+    const catalog = catalogServiceMock({ entities: catalogEntities });
+    const calls: string[] = [];
+    const counting = createServiceFactory({
+      service: catalogServiceRef,
+      deps: {},
+      factory: () =>
+        new Proxy(catalog, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver);
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              calls.push(String(prop));
+              return value.apply(target, args);
+            };
+          },
+        }),
+    });
+    const db = await databases.init('SQLITE_3');
+    await createDevLakeSchema(db.knex);
+    await buildDoraFixture().write(db.knex);
+    const { server } = await startDevLakeBackend(
+      { database: { client: db.client, connection: db.connection }, cache: { ttl: 0 } },
+      [],
+      {},
+      counting,
+    );
+    // A component (annotated: alpha), a system (annotated: delta), a component without the
+    // annotation and a name the catalog does not have.
+    const body = { projects: ['shop-frontend', 'payments', 'beta', 'gamma'], ...currentPeriod };
+    const res = await api(server).post('/api/devlake/dora-metrics/batch').set(auth).send(body);
+    expect(res.status).toBe(200);
+    expect(calls).toEqual(['getEntitiesByRefs', 'getEntitiesByRefs']);
+
+    for (const [i, devlake] of ['alpha', 'delta', 'beta', 'gamma'].entries()) {
+      const direct = await api(server)
+        .get('/api/devlake/dora-metrics')
+        .query({ project: devlake, ...currentPeriod })
+        .set(auth);
+      expect({ project: body.projects[i], metrics: res.body.items[i].response.metrics }).toEqual({
+        project: body.projects[i],
+        metrics: direct.body.metrics,
+      });
+    }
+
+    calls.length = 0;
+    const again = await api(server).post('/api/devlake/dora-metrics/batch').set(auth).send(body);
+    expect(again.body.items).toEqual(res.body.items);
+    // devlake.cache.catalogTtl (1 minute by default) keeps each caller's answers.
+    expect(calls).toEqual([]);
   });
 });

@@ -41,7 +41,12 @@ export class DoraMetricsService {
   }
 
   async getMetrics(query: DoraMetricsQuery, credentials: BackstageCredentials): Promise<DoraMetricsResponse> {
-    const { scope, key } = await this.scope(query, credentials);
+    const devlakeProject = query.project ? await this.resolver.resolve(query.project, credentials) : null;
+    return this.metricsOf(query, devlakeProject);
+  }
+
+  private async metricsOf(query: DoraMetricsQuery, devlakeProject: string | null): Promise<DoraMetricsResponse> {
+    const { scope, key } = this.scopeOf(query, devlakeProject);
     const { value, cachedAt } = await this.cache.getOrComputeWithAge(ResultCache.key('dora-metrics', key), async () => {
       await this.checkExists(query, scope);
       return this.calculator.calculate(scope, query.period, query.benchmark);
@@ -63,13 +68,14 @@ export class DoraMetricsService {
     query: Omit<DoraMetricsQuery, 'project' | 'team'> & { projects: string[] },
     credentials: BackstageCredentials,
   ): Promise<DoraMetricsBatchResponse> {
+    const devlakeProjects = await this.resolver.resolveAll(query.projects, credentials);
     const items: DoraMetricsBatchItem[] = new Array(query.projects.length);
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < query.projects.length; i = next++) {
         const project = query.projects[i];
         try {
-          items[i] = { project, response: await this.getMetrics({ ...query, project }, credentials) };
+          items[i] = { project, response: await this.metricsOf({ ...query, project }, devlakeProjects[i]) };
         } catch (error) {
           if (!isError(error) || error.name !== 'NotFoundError') throw error;
           items[i] = { project, error: { status: 404, message: error.message } };
@@ -105,6 +111,10 @@ export class DoraMetricsService {
 
   private async scope(query: DoraMetricsQuery, credentials: BackstageCredentials) {
     const devlakeProject = query.project ? await this.resolver.resolve(query.project, credentials) : null;
+    return this.scopeOf(query, devlakeProject);
+  }
+
+  private scopeOf(query: DoraMetricsQuery, devlakeProject: string | null) {
     const scope: DoraScope = { projects: devlakeProject === null ? null : [devlakeProject], team: query.team ?? null };
     const key = {
       project: devlakeProject,

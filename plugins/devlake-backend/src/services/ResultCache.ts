@@ -38,6 +38,29 @@ export class ResultCache {
     return `devlake:v2:${kind}:${JSON.stringify(sorted)}`;
   }
 
+  /** The cached value, or undefined (also when caching is off or the store fails). */
+  async peek<T>(key: string): Promise<T | undefined> {
+    if (this.ttlMs <= 0) return undefined;
+    try {
+      const hit = await this.cache.get(key);
+      return isEntry(hit) ? (hit.value as T) : undefined;
+    } catch (error) {
+      this.logger.warn(`DevLake cache read failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Stores a value computed elsewhere (several at once, say). */
+  async put(key: string, value: JsonValue): Promise<void> {
+    if (this.ttlMs <= 0) return;
+    try {
+      const entry: Entry = { value, computedAt: this.now() };
+      await this.cache.set(key, entry as unknown as JsonValue, { ttl: this.ttlMs });
+    } catch (error) {
+      this.logger.warn(`DevLake cache write failed: ${(error as Error).message}`);
+    }
+  }
+
   async getOrCompute<T extends JsonValue | object>(key: string, compute: () => Promise<T>): Promise<T> {
     return (await this.getOrComputeWithAge(key, compute)).value;
   }
