@@ -10,7 +10,9 @@ import http, { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { toCatalogError } from './catalogErrors';
+import { ChunkCoalescer } from './ChunkCoalescer';
 import { EntitiesQuery } from './entityQuery';
+import { PluginTokenCache } from './PluginTokenCache';
 
 const ACTION = 'read catalog entities';
 /** Most of an error answer read, to take its message. */
@@ -30,13 +32,17 @@ export class CatalogEntitiesPassThrough {
     https: new https.Agent({ keepAlive: true }),
   };
 
+  private readonly tokens: PluginTokenCache;
+
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly auth: AuthService,
+    auth: AuthService,
     private readonly logger: LoggerService,
     /** Longest the catalog may take to start answering (catalogExtensions.catalogTimeout). */
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.tokens = new PluginTokenCache(auth, 'catalog');
+  }
 
   /** Closes the kept-alive connections to the catalog (at backend shutdown). */
   close(): void {
@@ -46,10 +52,7 @@ export class CatalogEntitiesPassThrough {
 
   async stream(query: EntitiesQuery, credentials: BackstageCredentials, res: Response): Promise<void> {
     const context = { action: ACTION, timeoutMs: this.timeoutMs };
-    const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'catalog',
-    });
+    const token = await this.tokens.token(credentials);
     const url = new URL(`${await this.discovery.getBaseUrl('catalog')}/entities`);
     for (const filter of query.filter ?? []) url.searchParams.append('filter', filter);
     for (const fields of query.fields ?? []) url.searchParams.append('fields', fields);
@@ -64,7 +67,7 @@ export class CatalogEntitiesPassThrough {
     }
     res.status(200).type('application/json');
     try {
-      await pipeline(upstream, res);
+      await pipeline(upstream, new ChunkCoalescer(), res);
     } catch (error) {
       if (!res.destroyed && !res.writableFinished) {
         this.logger.warn('GET /entities failed after the response started; connection closed', error as Error);
