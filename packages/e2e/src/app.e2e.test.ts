@@ -351,13 +351,14 @@ describe('app end to end (Chromium)', () => {
     devlakeRequests = 0;
     page.on('request', count);
     // When each API answer of the page arrived, from navigation: where the time goes.
+    let bigStarted = Date.now();
     const answers: string[] = [];
     const onAnswer = (r: { url(): string; request(): { method(): string } }) => {
       const path = new URL(r.url()).pathname;
       if (path.startsWith('/api/')) answers.push(`${r.request().method()} ${path.replace('/api/', '')} +${Date.now() - bigStarted}`);
     };
     page.on('response', onAnswer);
-    const bigStarted = Date.now();
+    bigStarted = Date.now();
     await page.goto(`${appUrl}/catalog/default/group/all-services/dora`);
     await page.getByTestId('team-services-progress').filter({ hasText: /^120 services$/ }).waitFor({ timeout: 120_000 });
     await page.getByTestId('dora-card').getByTestId('dora-metric-deploymentFrequency').getByTestId('value').waitFor();
