@@ -557,10 +557,10 @@ describe.each(databases.eachSupportedId())('catalog-extensions on %p', databaseI
       ['an empty key', '?filter==Component', "Invalid filter: '=Component' is not a statement of the form key=value or key", 'query.filter'],
       ['an array field path', '?fields=metadata.tags[0]', 'Invalid field "metadata.tags[0]", array type fields are not supported', 'query.fields'],
       ['an empty fields list', '?fields=,', 'Invalid fields: expected a comma-separated list of dot paths', 'query.fields'],
-    ])('answers 400 for %s', async (_name, query, error, path) => {
+    ])('answers 400 for %s', async (_name, query, error, parameter) => {
       const res = await api(server).get(`${API}/entities${query}`).set('Authorization', user);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error, details: [{ path, message: error }] });
+      expect(res.body).toEqual({ error, details: [{ path: parameter, message: error }] });
     });
 
     it.each([

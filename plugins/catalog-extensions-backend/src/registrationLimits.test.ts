@@ -58,7 +58,8 @@ describe('registrations and dry runs under load (default limits)', () => {
         }),
       ],
     }));
-    expect(heavyFile.length).toBeGreaterThan(900_000);
+    // the heavy file must really be heavy, or the caps below would not be exercised
+    if (heavyFile.length <= 900_000) throw new Error(`the heavy fixture is only ${heavyFile.length} bytes`);
   });
 
   afterAll(async () => {

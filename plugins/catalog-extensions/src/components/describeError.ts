@@ -30,10 +30,10 @@ const TITLES: Record<number, string> = {
 export function describeRegisterError(error: unknown): RegisterErrorView {
   const status = statusOf(error);
   const body = readErrorResponse(error);
-  const message =
-    typeof body?.error === 'string' ? body.error : error instanceof Error ? error.message : String(error);
-  const details = Array.isArray(body?.details)
-    ? (body!.details as ErrorDetail[]).filter(d => d && typeof d.message === 'string')
+  const ownMessage = error instanceof Error ? error.message : String(error);
+  const message = body?.error ?? ownMessage;
+  const details: ErrorDetail[] = Array.isArray(body?.details)
+    ? body.details.filter(d => d && typeof d.message === 'string')
     : [];
   return {
     status,
