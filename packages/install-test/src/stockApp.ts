@@ -24,8 +24,11 @@ export async function createStockApp(workDir: string, name: string): Promise<str
  * cannot reach; without the seed, every `^` range floats to today's releases and mixes
  * Backstage versions (a newer signals-backend on the app's backend-defaults 0.18 fails to
  * start). The app's own packages come out days after create-app itself, so the cut-off is the
- * next Backstage release: just before the first `@backstage/backend-defaults` newer than the
- * minor the app's backend asks for. The stock `.yarnrc.yml` is put back afterwards.
+ * next Backstage release: an hour before the first `@backstage/backend-defaults` newer than the
+ * minor the app's backend asks for. A release is published over minutes, not in one instant
+ * (backend-app-api 1.9.0, which asks for backend-plugin-api ^1.12.0, came out 66 s before
+ * backend-defaults 0.19.0), so a cut-off a minute before it would let some of it in. The stock
+ * `.yarnrc.yml` is put back afterwards.
  */
 export async function installAsReleased(appDir: string) {
   const ageMinutes = await minutesSinceNextRelease(appDir);
@@ -42,6 +45,9 @@ export async function installAsReleased(appDir: string) {
   }
 }
 
+/** How long before its backend-defaults a release's first packages may be published. */
+const releaseWindowMs = 60 * 60_000;
+
 async function minutesSinceNextRelease(appDir: string): Promise<number> {
   const backend = JSON.parse(readFileSync(join(appDir, 'packages/backend/package.json'), 'utf8'));
   const range: string = backend.dependencies['@backstage/backend-defaults'];
@@ -56,7 +62,7 @@ async function minutesSinceNextRelease(appDir: string): Promise<number> {
     .map(([, time]) => Date.parse(time))
     .sort((a, b) => a - b);
   if (!newer.length) return 1;
-  return Math.ceil((Date.now() - (newer[0] - 60_000)) / 60_000);
+  return Math.ceil((Date.now() - (newer[0] - releaseWindowMs)) / 60_000);
 }
 
 /** `yarn install` in the app, with what an adopter sees: the lockfile may change. */
