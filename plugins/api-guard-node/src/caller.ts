@@ -61,3 +61,8 @@ export function toCaller(credentials: BackstageCredentials): Caller {
     credentials: credentials as BackstageCredentials<BackstageServicePrincipal>,
   };
 }
+
+/** Entity refs are case-insensitive in Backstage: one budget per user however the ref is cased. */
+export function budgetKey(caller: Caller): string {
+  return caller.kind === 'user' ? caller.id.toLocaleLowerCase('en-US') : caller.id;
+}

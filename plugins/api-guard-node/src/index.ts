@@ -27,3 +27,5 @@ export { BoundedUrlReader } from './reading/BoundedUrlReader';
 export type { BoundedRead, BoundedUrlReaderOptions } from './reading/BoundedUrlReader';
 export { createGuardedApiRouter, requestValidationError } from './openapi/createGuardedApiRouter';
 export type { GuardedApiRouterOptions } from './openapi/createGuardedApiRouter';
+export { InProgressLimiter } from './limits/InProgressLimiter';
+export type { InProgressLimiterOptions, InProgressLimits } from './limits/InProgressLimiter';

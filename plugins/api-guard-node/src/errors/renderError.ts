@@ -74,7 +74,8 @@ export function describeError(error: unknown): {
 
 /**
  * Renders every error as the API document's `{"error": "<message>"}` (plus `details`
- * for validation failures). Stack traces and upstream internals never reach the caller;
+ * for validation failures), with `Retry-After` when a 429 or 503 carries `retryAfterSeconds`
+ * (an `InProgressLimiter` refusal). Stack traces and upstream internals never reach the caller;
  * masked errors are logged in full instead.
  */
 export function createErrorRenderer(logger: LoggerService): ErrorRequestHandler {
@@ -88,6 +89,10 @@ export function createErrorRenderer(logger: LoggerService): ErrorRequestHandler 
       logger.error(`${req.method} ${req.originalUrl} failed`, isError(error) ? error : { error: String(error) });
     } else if (status >= 500) {
       logger.warn(`${req.method} ${req.originalUrl} answered ${status}: ${message}`);
+    }
+    const retryAfter = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if ((status === 429 || status === 503) && Number.isInteger(retryAfter) && (retryAfter as number) > 0) {
+      res.setHeader('Retry-After', String(retryAfter));
     }
     res.status(status).json(details ? { error: message, details } : { error: message });
   };

@@ -3,7 +3,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { Request, RequestHandler, Response } from 'express';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { Caller, getCaller } from '../caller';
+import { budgetKey, Caller, getCaller } from '../caller';
 import { TooManyRequestsError } from '../errors/httpErrors';
 import { boundInTime } from './boundInTime';
 import { createRedisConnection } from './createRedisConnection';
@@ -25,10 +25,6 @@ export interface RateLimiters {
 
 type Budget = Caller['kind'] | 'client address';
 
-/** Entity refs are case-insensitive in Backstage; one budget per ref however it is cased. */
-function principalKey(caller: Caller): string {
-  return caller.kind === 'user' ? caller.id.toLocaleLowerCase('en-US') : caller.id;
-}
 
 /**
  * The client address; IPv6 addresses grouped by their /56 (what one subscriber usually gets),
@@ -109,7 +105,7 @@ export function createRateLimiters(config: RateLimitConfig, logger: LoggerServic
     };
   };
 
-  const byPrincipal = (req: Request) => principalKey(getCaller(req));
+  const byPrincipal = (req: Request) => budgetKey(getCaller(req));
   const user = build('user', config.userLimit, byPrincipal);
   const service = build('service', config.serviceLimit, byPrincipal);
   const unauthenticated = build('client address', config.unauthenticatedLimit, clientAddressKey);
