@@ -53,6 +53,16 @@ export interface Config {
        */
       catalogTtl?: HumanDuration | string;
     };
+    /**
+     * `POST /dora-metrics/batch` requests in progress at once (each computes up to 100
+     * projects). Past a cap the request is refused at once, with `Retry-After`.
+     */
+    batch?: {
+      /** For one caller (a user or a service); past it 429. Default 2, what the team view sends at once. */
+      maxConcurrentPerCaller?: number;
+      /** Across all callers, per backend process; past it 503. Default 8. */
+      maxConcurrent?: number;
+    };
     /** The DORA report whose definitions and thresholds apply by default: '2023' (default) or '2021'. */
     benchmark?: '2021' | '2023';
   };

@@ -7,6 +7,16 @@ export interface DevLakePluginConfig {
   /** How long a caller's catalog lookup of a project/service name is reused; 0 = never. */
   catalogTtlMs: number;
   benchmark: DoraBenchmark;
+  /** `POST /dora-metrics/batch` requests in progress at once: per caller (429 past it) and in total (503). */
+  batch: { maxConcurrentPerCaller: number; maxConcurrent: number };
+}
+
+function positiveInteger(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${key} must be a positive integer, got ${value}`);
+  }
+  return value;
 }
 
 export function readPluginConfig(config: Config): DevLakePluginConfig {
@@ -22,5 +32,10 @@ export function readPluginConfig(config: Config): DevLakePluginConfig {
     cacheTtlMs: readDurationMs(config, 'devlake.cache.ttl', { default: { minutes: 5 }, allowZero: true }),
     catalogTtlMs: readDurationMs(config, 'devlake.cache.catalogTtl', { default: { minutes: 1 }, allowZero: true }),
     benchmark,
+    batch: {
+      // The team view sends two batches at a time.
+      maxConcurrentPerCaller: positiveInteger(config, 'devlake.batch.maxConcurrentPerCaller', 2),
+      maxConcurrent: positiveInteger(config, 'devlake.batch.maxConcurrent', 8),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { apiGuardServiceRef } from '@fawkes/plugin-api-guard-node';
+import { apiGuardServiceRef, InProgressLimiter } from '@fawkes/plugin-api-guard-node';
 import { readPluginConfig } from './config';
 import { devlakeDatabaseExtensionPoint, FallbackDevLakeDatabase } from '@fawkes/plugin-devlake-node';
 import { loadOpenApiDocument } from './schema/openapi';
@@ -57,7 +57,8 @@ export const devlakePlugin = createBackendPlugin({
             deploymentHistory: new DeploymentHistoryService(repository, resolver, resultCache),
           };
         }
-        createRouter({ guard, logger, services, defaultBenchmark: pluginConfig.benchmark, openApi });
+        const batchLimiter = new InProgressLimiter({ noun: 'batch requests', ...pluginConfig.batch });
+        createRouter({ guard, logger, services, defaultBenchmark: pluginConfig.benchmark, batchLimiter, openApi });
       },
     });
   },

@@ -1,5 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ApiGuard, createGuardedApiRouter, getCaller, getRequestId } from '@fawkes/plugin-api-guard-node';
+import {
+  ApiGuard,
+  createGuardedApiRouter,
+  getCaller,
+  getRequestId,
+  InProgressLimiter,
+} from '@fawkes/plugin-api-guard-node';
 import { DoraBenchmark } from '@fawkes/plugin-devlake-common';
 import { ServiceUnavailableError } from '@backstage/errors';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
@@ -31,6 +37,8 @@ export interface RouterOptions {
   /** Undefined while no database is configured: valid requests then answer 503. */
   services?: DevLakeServices;
   defaultBenchmark: DoraBenchmark;
+  /** Caps the batch requests in progress, per caller (429) and in total (503). */
+  batchLimiter: InProgressLimiter;
   /** The plugin's OpenAPI document; requests are validated against it before the handlers. */
   openApi: OpenApiDocument;
   /** The clock, for the default period. */
@@ -107,10 +115,11 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.post('/dora-metrics/batch', async (req, res) => {
     const batch = queryOf<ParsedDoraMetricsBatch>(req);
+    const { doraMetrics } = services();
+    const caller = getCaller(req);
     res.json(
-      await services().doraMetrics.getMetricsBatch(
-        { ...batch, benchmark: batch.benchmark ?? defaultBenchmark },
-        getCaller(req).credentials,
+      await options.batchLimiter.run(caller, () =>
+        doraMetrics.getMetricsBatch({ ...batch, benchmark: batch.benchmark ?? defaultBenchmark }, caller.credentials),
       ),
     );
   });
