@@ -409,10 +409,10 @@ export async function generateDevLakeData(
       });
       const cause = latestBefore(productionDeployments, incident.created);
       if (!cause) continue;
-      for (const projectName of [project, ...(incident.secondProject ? [incident.secondProject] : [])]) {
+      for (const relatedProject of [project, ...(incident.secondProject ? [incident.secondProject] : [])]) {
         await writer.add('project_incident_deployment_relationships', {
           id: incident.id,
-          project_name: projectName,
+          project_name: relatedProject,
           deployment_id: cause.id,
         });
       }
