@@ -73,10 +73,9 @@ describe('che-launcher (Chromium, embedded stand-in cluster)', () => {
     page = await browser.context.newPage();
     token = await guestToken();
     const probe = await api<{ error?: string }>(token, 'GET', '/workspaces');
-    expect({ status: probe.status, hint: 'the embedded stand-in cluster answers workspace routes' }).toEqual({
-      status: 200,
-      hint: 'the embedded stand-in cluster answers workspace routes',
-    });
+    if (probe.status !== 200) {
+      throw new Error(`the embedded stand-in cluster should answer workspace routes, got ${probe.status}`);
+    }
     for (const w of (await api<{ workspaces: Workspace[] }>(token, 'GET', '/workspaces')).body.workspaces) {
       await api(token, 'DELETE', `/workspaces/${w.workspaceId}`);
     }
