@@ -1,6 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
-import { apiGuardServiceRef, BoundedUrlReader } from '@fawkes/plugin-api-guard-node';
+import { apiGuardServiceRef, BoundedUrlReader, InProgressLimiter } from '@fawkes/plugin-api-guard-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readCatalogExtensionsConfig } from './config';
 import { loadOpenApiDocument } from './schema/openapi';
@@ -10,7 +10,6 @@ import { EntityDocumentValidator } from './services/EntityDocumentValidator';
 import { CatalogEntitiesPassThrough } from './services/CatalogEntitiesPassThrough';
 import { LocationRegistrar } from './services/LocationRegistrar';
 import { LocationStatusReader } from './services/LocationStatusReader';
-import { RegistrationLimiter } from './services/RegistrationLimiter';
 import { RegistrationService } from './services/RegistrationService';
 import { TargetReader } from './services/TargetReader';
 
@@ -58,7 +57,12 @@ export const catalogExtensionsPlugin = createBackendPlugin({
         const entities = new CatalogEntitiesPassThrough(discovery, auth, logger, settings.catalogTimeoutMs);
         lifecycle.addShutdownHook(() => entities.close());
         const registrar = new LocationRegistrar(reader, validator, catalog, integrations, settings);
-        const limiter = new RegistrationLimiter({ ...settings.registrations, maxHoldMs: 3 * settings.catalogTimeoutMs });
+        const limiter = new InProgressLimiter({
+          noun: 'registrations',
+          ...settings.registrations,
+          // the catalog client cannot be cancelled: a call answered with a timeout keeps its slot
+          maxHoldMs: 3 * settings.catalogTimeoutMs,
+        });
         createRouter({
           guard,
           openApi: loadOpenApiDocument(),

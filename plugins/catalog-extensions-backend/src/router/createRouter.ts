@@ -1,10 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { ApiGuard, createGuardedApiRouter, getCaller } from '@fawkes/plugin-api-guard-node';
-import { ErrorRequestHandler, RequestHandler, Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import { checkEntitiesQuery } from '../services/entityQuery';
 import { CatalogEntitiesPassThrough } from '../services/CatalogEntitiesPassThrough';
 import { LocationStatusReader } from '../services/LocationStatusReader';
-import { LimitError } from '../services/RegistrationLimiter';
 import { RegistrationService } from '../services/RegistrationService';
 import { OpenApiDocument } from '../schema/openapi';
 
@@ -27,13 +26,6 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
     throw new InputError('Invalid request: Content-Type must be application/json');
   }
   next();
-};
-
-/** A registration refused by the limits says when to come back. */
-const retryAfter: ErrorRequestHandler = (error, _req, res, next) => {
-  const seconds = (error as Partial<LimitError>)?.retryAfterSeconds;
-  if (seconds) res.set('Retry-After', String(seconds));
-  next(error);
 };
 
 /**
@@ -64,6 +56,5 @@ export function createRouter(options: RouterOptions): Router {
     await entities.stream(checkEntitiesQuery(req.query), getCaller(req).credentials, res);
   });
 
-  router.use(retryAfter);
   return router;
 }

@@ -1,11 +1,10 @@
-import { Caller, ValidationError } from '@fawkes/plugin-api-guard-node';
+import { Caller, InProgressLimiter, ValidationError } from '@fawkes/plugin-api-guard-node';
 import {
   DryRunLocationResponse,
   RegisterLocationRequest,
   RegisterLocationResponse,
 } from '@fawkes/plugin-catalog-extensions-common';
 import { LocationRegistrar } from './LocationRegistrar';
-import { RegistrationLimiter } from './RegistrationLimiter';
 
 const BLANK_TARGET = 'Too small: expected string to have >=1 characters';
 
@@ -16,7 +15,7 @@ const BLANK_TARGET = 'Too small: expected string to have >=1 characters';
 export class RegistrationService {
   constructor(
     private readonly registrar: LocationRegistrar,
-    private readonly limiter: RegistrationLimiter,
+    private readonly limiter: InProgressLimiter,
   ) {}
 
   async register(request: RegisterLocationRequest, caller: Caller): Promise<RegisterLocationResponse> {
@@ -30,8 +29,8 @@ export class RegistrationService {
   }
 
   private limited<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
-    // entity refs compare case-insensitively: one caller, one budget however it is spelled
-    return this.limiter.run(caller.id.toLocaleLowerCase('en-US'), work);
+    // one budget per user however the entity ref is cased, as for the rate limits
+    return this.limiter.run(caller, work);
   }
 }
 
