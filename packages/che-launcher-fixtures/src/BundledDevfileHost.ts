@@ -1,4 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
@@ -37,7 +38,13 @@ export class BundledDevfileHost {
       throw new Error(`trusting its certificate needs Node.js 22.19+ or 24.5+ (tls.setDefaultCACertificates); this is ${process.version}`);
     }
     const files = options.files ?? bundledDevfiles();
-    const pems = selfsigned.generate([{ name: 'commonName', value: HOST }], {
+    // A subject of its own: OpenSSL finds a trusted certificate by subject name, so a second
+    // host in the same process (tests) with the same subject would be checked against the first.
+    const subject = [
+      { name: 'commonName', value: HOST },
+      { name: 'organizationName', value: `che-launcher stand-in ${randomUUID()}` },
+    ];
+    const pems = selfsigned.generate(subject, {
       days: 7,
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: HOST }] }],
