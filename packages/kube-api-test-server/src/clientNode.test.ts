@@ -228,15 +228,27 @@ describe('KubeApiTestServer with @kubernetes/client-node', () => {
   it('manages namespaces through CoreV1Api', async () => {
     const created = await core.createNamespace({ body: { metadata: { name: 'bob-workspaces', labels: { team: 'b' } } } });
     expect(created.status?.phase).toBe('Active');
-    expect((await core.readNamespace({ name: 'bob-workspaces' })).metadata?.labels).toEqual({ team: 'b' });
+    // The API server labels every namespace with its own name (NamespaceDefaultLabelName).
+    const nameLabel = { 'kubernetes.io/metadata.name': 'bob-workspaces' };
+    expect((await core.readNamespace({ name: 'bob-workspaces' })).metadata?.labels).toEqual({ team: 'b', ...nameLabel });
     const listed = await core.listNamespace({ labelSelector: 'team=b' });
     expect(listed.items.map(n => n.metadata?.name)).toEqual(['bob-workspaces']);
+    const byName = await core.listNamespace({ labelSelector: 'kubernetes.io/metadata.name=bob-workspaces' });
+    expect(byName.items.map(n => n.metadata?.name)).toEqual(['bob-workspaces']);
 
     const patched = await core.patchNamespace(
-      { name: 'bob-workspaces', body: { metadata: { labels: { 'app.kubernetes.io/part-of': 'che.eclipse.org' }, annotations: { 'che.eclipse.org/username': 'bob' } } } },
+      {
+        name: 'bob-workspaces',
+        body: {
+          metadata: {
+            labels: { 'app.kubernetes.io/part-of': 'che.eclipse.org', 'kubernetes.io/metadata.name': 'other' },
+            annotations: { 'che.eclipse.org/username': 'bob' },
+          },
+        },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
-    expect(patched.metadata?.labels).toEqual({ team: 'b', 'app.kubernetes.io/part-of': 'che.eclipse.org' });
+    expect(patched.metadata?.labels).toEqual({ team: 'b', 'app.kubernetes.io/part-of': 'che.eclipse.org', ...nameLabel });
     expect(patched.metadata?.annotations).toEqual({ 'che.eclipse.org/username': 'bob' });
     expect(patched.status?.phase).toBe('Active');
 

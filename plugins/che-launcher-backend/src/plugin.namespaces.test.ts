@@ -76,7 +76,8 @@ describe("che-launcher: Che's user namespaces", () => {
     expect(res.status).toBe(201);
     expect(res.body.workspaceId).toBe('che-leo.leos');
     const ns = kube.object({ group: '', version: 'v1', plural: 'namespaces', name: 'che-leo' });
-    expect(ns?.metadata?.labels).toEqual(CHE_LABELS);
+    // Che's labels, plus the one the API server puts on every namespace.
+    expect(ns?.metadata?.labels).toEqual({ ...CHE_LABELS, 'kubernetes.io/metadata.name': 'che-leo' });
     expect(ns?.metadata?.annotations).toEqual({
       'che.eclipse.org/username': 'leo',
       'che-launcher.fawkes.io/owner': 'user:default/leo',

@@ -246,7 +246,10 @@ export class ObjectStore {
     };
     if (!r.namespaced) delete meta(stored).namespace;
     if (r.statusSubresource && r !== namespaceResource) delete stored.status;
-    if (r === namespaceResource) stored.status = { phase: 'Active' };
+    if (r === namespaceResource) {
+      stored.status = { phase: 'Active' };
+      labelNamespaceName(stored, name);
+    }
     this.entries.set(this.key(r, namespace, name), { resource: r, object: stored });
     this.emit('ADDED', r, stored);
     return jsonClone(stored);
@@ -320,6 +323,7 @@ export class ObjectStore {
     }
     if (nm.finalizers && nm.finalizers.length === 0) delete nm.finalizers;
     next.metadata = nm;
+    if (r === namespaceResource) labelNamespaceName(next, name);
 
     if (jsonEqual(next, current)) return jsonClone(current);
 
@@ -432,4 +436,13 @@ export class ObjectStore {
       this.emit('MODIFIED', dep.resource, dep.object, previous);
     }
   }
+}
+
+/**
+ * The API server's NamespaceDefaultLabelName admission (GA in Kubernetes 1.22): every Namespace
+ * carries `kubernetes.io/metadata.name: <its name>`, set again on each write.
+ */
+function labelNamespaceName(obj: KubeObject, name: string): void {
+  const m = meta(obj);
+  m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': name };
 }
