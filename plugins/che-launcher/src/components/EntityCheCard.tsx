@@ -115,18 +115,7 @@ export function EntityCheCard(props: { minDelayMs?: number; maxDelayMs?: number 
     }
   };
 
-  const devfileText =
-    source && 'template' in source ? (
-      <>
-        Golden-path template <strong>{source.template}</strong>
-      </>
-    ) : source ? (
-      <>
-        Devfile <Link href={source.devfileUrl} target="_blank" rel="noopener noreferrer">{source.devfileUrl}</Link>
-      </>
-    ) : (
-      'No devfile annotation'
-    );
+  const devfileText = describeDevfileSource(source);
 
   return (
     <Card data-testid="che-card">
@@ -201,5 +190,21 @@ export function EntityCheCard(props: { minDelayMs?: number; maxDelayMs?: number 
         </Button>
       </CardFooter>
     </Card>
+  );
+}
+
+function describeDevfileSource(source: ReturnType<typeof entityDevfileSource>) {
+  if (!source) return 'No devfile annotation';
+  if ('template' in source) {
+    return (
+      <>
+        Golden-path template <strong>{source.template}</strong>
+      </>
+    );
+  }
+  return (
+    <>
+      Devfile <Link href={source.devfileUrl} target="_blank" rel="noopener noreferrer">{source.devfileUrl}</Link>
+    </>
   );
 }

@@ -96,12 +96,14 @@ export function MyWorkspacesPage(props: { minDelayMs?: number; maxDelayMs?: numb
       {actionError !== undefined && (
         <CheErrorAlert error={actionError} onDismiss={() => setActionError(undefined)} />
       )}
-      {state.error !== undefined && !rows ? (
+      {state.error !== undefined && !rows && (
         <CheErrorAlert error={state.error} onRetry={() => void state.refresh()} />
-      ) : rows === undefined ? (
+      )}
+      {state.error === undefined && rows === undefined && (
         // Not the table's own isPending: it fades the rows in from 60% opacity.
         <Skeleton width="100%" height={96} />
-      ) : (
+      )}
+      {rows !== undefined && (
         <Table<Row>
           columnConfig={columns}
           data={rows}

@@ -98,6 +98,27 @@ function TemplateGallery(props: {
   );
 }
 
+/** The template list as it loads: an error, a skeleton, a hint when none is configured, or the gallery. */
+function TemplateChoice(props: {
+  templates: { value?: DevfileTemplate[]; error?: unknown };
+  selected?: string;
+  onSelect: (name: string) => void;
+}) {
+  const { value, error } = props.templates;
+  if (error) return <CheErrorAlert error={error} />;
+  if (!value) return <Skeleton width="100%" height={120} />;
+  if (value.length === 0) {
+    return (
+      <Alert
+        status="info"
+        title="No templates configured"
+        description="Ask your platform team to add golden-path templates (cheLauncher.devfiles), or use a devfile URL."
+      />
+    );
+  }
+  return <TemplateGallery templates={value} selected={props.selected} onSelect={props.onSelect} />;
+}
+
 /**
  * "New workspace": a golden-path template (filterable by tag) or a devfile URL, and an optional
  * name. Calls `onCreated` with the new (or, under `createPolicy: peruser`, reused) workspace.
@@ -164,20 +185,9 @@ export function NewWorkspaceDialog(props: {
             <Radio value="template">A golden-path template</Radio>
             <Radio value="url">A devfile URL</Radio>
           </RadioGroup>
-          {source === 'template' &&
-            (templates.error ? (
-              <CheErrorAlert error={templates.error} />
-            ) : !templates.value ? (
-              <Skeleton width="100%" height={120} />
-            ) : templates.value.length === 0 ? (
-              <Alert
-                status="info"
-                title="No templates configured"
-                description="Ask your platform team to add golden-path templates (cheLauncher.devfiles), or use a devfile URL."
-              />
-            ) : (
-              <TemplateGallery templates={templates.value} selected={template} onSelect={setTemplate} />
-            ))}
+          {source === 'template' && (
+            <TemplateChoice templates={templates} selected={template} onSelect={setTemplate} />
+          )}
           {source === 'url' && (
             <TextField
               label="Devfile URL"
