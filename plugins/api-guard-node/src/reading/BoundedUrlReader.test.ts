@@ -101,7 +101,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  mainRealm[GLOBAL_DISPATCHER] = previousDispatcher;
+  // Before the process's first fetch there is no dispatcher yet, and fetch cannot work without
+  // one: later test files in this Jest worker (the che-launcher stand-in's) would fail.
+  mainRealm[GLOBAL_DISPATCHER] = previousDispatcher ?? new Agent();
   hanging.forEach(res => res.destroy());
   await Promise.all([plain, other, tls].map(s => new Promise(resolve => s.close(resolve))));
 });
