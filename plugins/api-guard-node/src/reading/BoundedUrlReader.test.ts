@@ -96,14 +96,15 @@ beforeAll(async () => {
   );
   [plainPort, otherPort, tlsPort] = await Promise.all([listen(plain), listen(other), listen(tls)]);
   // Node's fetch (used by Backstage's FetchUrlReader) trusts the test certificate.
+  // A data: URL makes Node load its fetch (which installs Node's own dispatcher) so that there
+  // is one to put back afterwards.
+  await fetch('data:,').catch(() => undefined);
   previousDispatcher = mainRealm[GLOBAL_DISPATCHER];
   mainRealm[GLOBAL_DISPATCHER] = new Agent({ connect: { ca: pems.cert } });
 });
 
 afterAll(async () => {
-  // Before the process's first fetch there is no dispatcher yet, and fetch cannot work without
-  // one: later test files in this Jest worker (the che-launcher stand-in's) would fail.
-  mainRealm[GLOBAL_DISPATCHER] = previousDispatcher ?? new Agent();
+  mainRealm[GLOBAL_DISPATCHER] = previousDispatcher;
   hanging.forEach(res => res.destroy());
   await Promise.all([plain, other, tls].map(s => new Promise(resolve => s.close(resolve))));
 });

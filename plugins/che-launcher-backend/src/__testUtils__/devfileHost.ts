@@ -87,7 +87,7 @@ class DevfileHost {
         server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
       );
     [this.tlsPort, this.plainPort] = await Promise.all([listen(tls), listen(plain)]);
-    // Kept for the life of the test process (Jest runs each file in a fresh one or reuses it).
+    // Kept for the life of the test process; the dispatcher below only for this test file.
     tls.unref();
     plain.unref();
 
@@ -116,11 +116,25 @@ class DevfileHost {
       },
     });
     // Node's own fetch reads its dispatcher from the main realm's global, which Jest's
-    // sandbox global is not.
-    const mainRealm = vm.runInThisContext('globalThis') as Record<symbol, unknown>;
-    mainRealm[Symbol.for('undici.globalDispatcher.1')] = dispatcher;
+    // sandbox global is not. A data: URL makes Node load its fetch (which installs Node's own
+    // dispatcher) so that there is one to put back.
+    await fetch('data:,').catch(() => undefined);
+    previousDispatcher ??= mainRealm[GLOBAL_DISPATCHER];
+    mainRealm[GLOBAL_DISPATCHER] = dispatcher;
   }
 }
+
+const mainRealm = vm.runInThisContext('globalThis') as Record<symbol, unknown>;
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+let previousDispatcher: unknown;
+
+// This test file's dispatcher must not outlive it: Jest runs later files in the same process,
+// and this undici (loaded in this file's sandbox) cannot start its HTTP parser once that sandbox
+// is gone ("WebAssembly.Module(): Argument 0 must be a buffer source": every later fetch failed).
+afterAll(() => {
+  if (previousDispatcher !== undefined) mainRealm[GLOBAL_DISPATCHER] = previousDispatcher;
+  previousDispatcher = undefined;
+});
 
 let shared: Promise<DevfileHost> | undefined;
 
